@@ -1,0 +1,1 @@
+# placeholder: filled in with the C ABI target (see issue 2)
