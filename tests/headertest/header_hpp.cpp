@@ -1,0 +1,8 @@
+// Every public C++ header compiles on its own, with every warning an error.
+#include "sparouter/router.hpp"
+#include "sparouter/clock.hpp"
+#include "sparouter/outcome.hpp"
+#include "sparouter/result.hpp"
+#include "sparouter/types.hpp"
+
+int sr_headertest_hpp() { return static_cast<int>(sparouter::Code::kOk); }
