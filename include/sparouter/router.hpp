@@ -106,7 +106,9 @@ class Router {
   // Completes a decision whose judge_pending is set with the judge model's reply body.
   Status resolve_judge(Decision& decision, std::string_view reply_body) const;
 
-  // Reports how an attempt went; feeds cooldowns and latency. Unknown ids are ignored.
+  // Around every attempt: begin_attempt() before the call (counts it in flight), then
+  // report() with how it went (ends it; feeds cooldowns and latency). The by-id report is for
+  // hosts that did not keep the decision; it does not touch the in-flight count.
   void begin_attempt(const Decision& decision, const Candidate& candidate) const;
   void report(const Decision& decision, const Candidate& candidate, Outcome outcome,
               int64_t latency_us, std::optional<int64_t> retry_after_ms = std::nullopt) const;

@@ -188,7 +188,7 @@ typedef struct sr_candidate {
 #define SR_CANDIDATE_INIT { SR_CANDIDATE_VERSION, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, 0, { NULL, 0 }, { NULL, 0 }, { NULL, 0 }, 0, 0 }
 
 /* The next candidate of the plan, in order; SR_ITEROVER when none is left. The strings live
- * as long as the decision. */
+ * as long as the decision. The candidate counts as in flight until it is reported. */
 SR_API int sr_decision_next(sr_decision *decision, sr_candidate *out);
 
 /* The decision and its explanation as JSON: {"group", "source", "rule_id"?, "matched"?,
@@ -221,9 +221,10 @@ SR_API int sr_outcome_is_retryable(int outcome);
 /* The outcome for an upstream HTTP status. */
 SR_API int sr_outcome_from_http_status(int status);
 
-/* Reports how the attempt at the candidate last returned by sr_decision_next went.
- * retry_after_ms < 0: none given. */
-SR_API int sr_decision_report(const sr_router *router, const sr_decision *decision, int outcome,
+/* Reports how the attempt at the candidate last returned by sr_decision_next went; feeds
+ * cooldowns and latency. sr_decision_next counts that candidate in flight until this report,
+ * the next sr_decision_next, or sr_decision_free. retry_after_ms < 0: none given. */
+SR_API int sr_decision_report(const sr_router *router, sr_decision *decision, int outcome,
                               int64_t latency_us, int64_t retry_after_ms);
 /* The same by deployment id, against the applied configuration. */
 SR_API int sr_router_report(const sr_router *router, sr_str deployment_id, int outcome,

@@ -26,9 +26,25 @@ struct sr_router {
   }
 };
 
+// A decision and its walk. The candidate last returned by sr_decision_next counts as in
+// flight until it is reported, the walk moves on, or the decision is freed.
 struct sr_decision {
   sparouter::Decision decision;
-  size_t next = 0;  // the candidate sr_decision_next returns next
+  size_t next = 0;           // the candidate sr_decision_next returns next
+  bool attempt_open = false;
+
+  sparouter::select::DeploymentHealth* health(size_t i) const {
+    const auto& s = decision.snapshot;
+    if (!s || i >= decision.candidates.size()) return nullptr;
+    return s->deployments[decision.candidates[i].index].health.get();
+  }
+  void close_attempt() {
+    if (attempt_open && next > 0) {
+      if (auto* h = health(next - 1)) h->end_attempt();
+    }
+    attempt_open = false;
+  }
+  ~sr_decision() { close_attempt(); }
 };
 
 namespace {
@@ -211,7 +227,12 @@ int sr_decision_next(sr_decision* decision, sr_candidate* out) {
     return set_error(SR_EVERSION, "unsupported sr_candidate version", "version");
   }
   const auto& cands = decision->decision.candidates;
+  decision->close_attempt();
   if (decision->next >= cands.size()) return SR_ITEROVER;
+  if (auto* h = decision->health(decision->next)) {
+    h->begin_attempt();
+    decision->attempt_open = true;
+  }
   const sparouter::Candidate& c = cands[decision->next++];
   out->deployment_id = view(c.deployment_id);
   out->group = view(c.group);
@@ -278,6 +299,7 @@ int sr_router_resolve_judge(const sr_router* router, sr_decision* decision, cons
     if (!router) return null_arg("router");
     if (!decision) return null_arg("decision");
     if (!reply && len) return null_arg("reply");
+    decision->close_attempt();
     auto s = router->router->resolve_judge(decision->decision, std::string_view(reply ? reply : "", len));
     decision->next = 0;
     return status(s);
@@ -292,7 +314,7 @@ int sr_outcome_from_http_status(int http_status) {
   return static_cast<int>(sparouter::outcome_from_http_status(http_status));
 }
 
-int sr_decision_report(const sr_router* router, const sr_decision* decision, int outcome,
+int sr_decision_report(const sr_router* router, sr_decision* decision, int outcome,
                        int64_t latency_us, int64_t retry_after_ms) {
   return guarded([&] {
     if (!router) return null_arg("router");
@@ -301,10 +323,12 @@ int sr_decision_report(const sr_router* router, const sr_decision* decision, int
     if (decision->next == 0) {
       return set_error(SR_EINVAL, "no candidate has been taken with sr_decision_next yet");
     }
-    const auto& d = decision->decision;
-    router->router->report(d, d.candidates[decision->next - 1],
-                           static_cast<sparouter::Outcome>(outcome), latency_us,
-                           retry_after(retry_after_ms));
+    sr_decision* mut = decision;
+    const auto& d = mut->decision;
+    if (!mut->attempt_open) mut->health(mut->next - 1)->begin_attempt();  // a second report
+    mut->attempt_open = false;
+    router->router->report(d, d.candidates[mut->next - 1], static_cast<sparouter::Outcome>(outcome),
+                           latency_us, retry_after(retry_after_ms));
     return SR_OK;
   });
 }

@@ -235,7 +235,7 @@ Status Router::Impl::classify(std::string_view input, bool is_text, Decision& ou
   std::shared_ptr<const Snapshot> s = current.load(std::memory_order_acquire);
   if (!s) return Error{Code::kUnavailable, "no configuration has been applied", ""};
   ThreadScratch& ts = scratch();
-  Status parsed = is_text ? ts.parser.parse_text(input, ts.text) : ts.parser.parse(input, ts.text);
+  Status parsed = is_text ? ts.parser.parse_text(input, ts.text) : ts.parser.parse(input, ts.text, false);
   if (!parsed.ok()) return parsed;
   out.model = ts.text.model;
   if (Status st = decide(*s, ts.text, true, true, ts, out); !st.ok()) return st;
@@ -278,8 +278,9 @@ void Router::report(const Decision& decision, const Candidate& candidate, Outcom
                     int64_t latency_us, std::optional<int64_t> retry_after_ms) const {
   if (!decision.snapshot || candidate.index >= decision.snapshot->deployments.size()) return;
   const Snapshot& s = *decision.snapshot;
-  s.deployments[candidate.index].health->report(outcome, latency_us, retry_after_ms,
-                                                impl_->now_ms(), s.policy);
+  select::DeploymentHealth& h = *s.deployments[candidate.index].health;
+  h.end_attempt();  // the attempt begin_attempt opened
+  h.report(outcome, latency_us, retry_after_ms, impl_->now_ms(), s.policy);
 }
 
 Status Router::report(std::string_view deployment_id, Outcome outcome, int64_t latency_us,
@@ -315,7 +316,7 @@ std::vector<DeploymentState> Router::deployment_states() const {
     st.deployment_id = d.deployment->id;
     st.cooling = d.health->cooling(now);
     st.cooldown_remaining_ms = std::max<int64_t>(0, d.health->cooldown_until_ms() - now);
-    st.recent_failures = d.health->recent_failures();
+    st.recent_failures = d.health->recent_failures(now, s->policy);
     st.in_flight = d.health->in_flight();
     st.ewma_latency_us = d.health->ewma_latency_us();
     out.push_back(std::move(st));

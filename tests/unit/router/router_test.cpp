@@ -209,7 +209,9 @@ TEST(Router, CoolingDeploymentsArePlannedLast) {
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE(r.route(body("code", "x"), d).ok());
     for (const auto& c : d.candidates) {
-      if (c.deployment_id == "c1") r.report(d, c, Outcome::kTimeout, 100);
+      if (c.deployment_id != "c1") continue;
+      r.begin_attempt(d, c);
+      r.report(d, c, Outcome::kTimeout, 100);
     }
   }
   for (int i = 0; i < 20; ++i) {
