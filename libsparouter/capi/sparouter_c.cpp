@@ -117,7 +117,7 @@ int sr_router_options_init(sr_router_options* opts, unsigned int version) {
 }
 
 int sr_router_new(sr_router** out, const sr_router_options* opts) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!out) return null_arg("out");
     if (opts && (opts->version == 0 || opts->version > SR_ROUTER_OPTIONS_VERSION)) {
       return set_error(SR_EVERSION, "unsupported sr_router_options version", "version");
@@ -139,7 +139,7 @@ int sr_router_new(sr_router** out, const sr_router_options* opts) {
 void sr_router_free(sr_router* router) { delete router; }
 
 int sr_router_apply_json(sr_router* router, const char* json, size_t len, sr_buf* version_out) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!router) return null_arg("router");
     if (!json && len) return null_arg("json");
     auto v = router->router->apply_json(std::string_view(json ? json : "", len));
@@ -153,7 +153,7 @@ int sr_router_apply_json(sr_router* router, const char* json, size_t len, sr_buf
 }
 
 int sr_config_check_json(const char* json, size_t len) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!json && len) return null_arg("json");
     auto config = sparouter::parse_router_config(std::string_view(json ? json : "", len));
     if (!config.ok()) return set_error(config.error());
@@ -162,7 +162,7 @@ int sr_config_check_json(const char* json, size_t len) {
 }
 
 int sr_router_version(const sr_router* router, sr_buf* out) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!router) return null_arg("router");
     if (!out) return null_arg("out");
     std::string v = router->router->version();
@@ -172,7 +172,7 @@ int sr_router_version(const sr_router* router, sr_buf* out) {
 }
 
 int sr_router_route(const sr_router* router, const char* body, size_t len, sr_decision** out) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!router) return null_arg("router");
     if (!out) return null_arg("out");
     if (!body && len) return null_arg("body");
@@ -186,7 +186,7 @@ int sr_router_route(const sr_router* router, const char* body, size_t len, sr_de
 
 int sr_router_classify(const sr_router* router, const char* input, size_t len, int is_text,
                        sr_decision** out) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!router) return null_arg("router");
     if (!out) return null_arg("out");
     if (!input && len) return null_arg("input");
@@ -247,7 +247,7 @@ int sr_decision_next(sr_decision* decision, sr_candidate* out) {
 }
 
 int sr_decision_explain_json(const sr_decision* decision, sr_buf* out) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!decision) return null_arg("decision");
     if (!out) return null_arg("out");
     const sparouter::Decision& d = decision->decision;
@@ -295,7 +295,7 @@ int sr_decision_judge(const sr_decision* decision, sr_str* group, sr_str* body) 
 
 int sr_router_resolve_judge(const sr_router* router, sr_decision* decision, const char* reply,
                             size_t len) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!router) return null_arg("router");
     if (!decision) return null_arg("decision");
     if (!reply && len) return null_arg("reply");
@@ -316,7 +316,7 @@ int sr_outcome_from_http_status(int http_status) {
 
 int sr_decision_report(const sr_router* router, sr_decision* decision, int outcome,
                        int64_t latency_us, int64_t retry_after_ms) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!router) return null_arg("router");
     if (!decision) return null_arg("decision");
     if (!valid_outcome(outcome)) return set_error(SR_EINVAL, "unknown outcome", "outcome");
@@ -335,7 +335,7 @@ int sr_decision_report(const sr_router* router, sr_decision* decision, int outco
 
 int sr_router_report(const sr_router* router, sr_str deployment_id, int outcome,
                      int64_t latency_us, int64_t retry_after_ms) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!router) return null_arg("router");
     if (!deployment_id.data && deployment_id.len) return null_arg("deployment_id");
     if (!valid_outcome(outcome)) return set_error(SR_EINVAL, "unknown outcome", "outcome");
@@ -346,7 +346,7 @@ int sr_router_report(const sr_router* router, sr_str deployment_id, int outcome,
 }
 
 int sr_router_health_json(const sr_router* router, sr_buf* out) {
-  return guarded([&] {
+  return guarded([&]() -> int {
     if (!router) return null_arg("router");
     if (!out) return null_arg("out");
     rapidjson::StringBuffer buf;

@@ -25,7 +25,10 @@ def test_route_by_rule_walks_the_plan(config):
     assert plan[0].provider_kind in ("openai", "openai_compatible")
     explain = d.explain()
     assert explain["rule_id"] == "code-words"
-    assert "python" in [m.lower() for m in explain["matched"]]
+    assert explain["candidates"] == [c.deployment_id for c in plan]
+    bench = router.classify("my python script prints a stack trace")  # the test bench explains more
+    assert bench["source"] == "rule"
+    assert {m.lower() for m in bench["matched"]} == {"python", "stack trace"}
 
 
 def test_model_span_points_into_the_body(config):
