@@ -3,6 +3,7 @@
 #include "sparouter/clock.hpp"
 #include "sparouter/outcome.hpp"
 #include "sparouter/result.hpp"
+#include "sparouter/store.hpp"
 #include "sparouter/types.hpp"
 
 int sr_headertest_hpp() { return static_cast<int>(sparouter::Code::kOk); }
