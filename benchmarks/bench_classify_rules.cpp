@@ -1,0 +1,149 @@
+// Classifier hot path: body text extraction (simdjson On-Demand) and the rules-only decision
+// (parse + first_match over 50 compiled rules). Fixed inputs; no randomness.
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "classify/chat_text.hpp"
+#include "classify/rules.hpp"
+
+namespace {
+
+using sparouter::Rule;
+using sparouter::Scope;
+using sparouter::classify::ChatParser;
+using sparouter::classify::ChatText;
+using sparouter::classify::CompiledRules;
+
+constexpr const char* kProse =
+    "I have a service that reads orders from a queue and writes them to the database. Since "
+    "yesterday some requests take several seconds and the dashboard shows timeouts. Could you "
+    "walk me through how to find out where the time goes, what to measure first, and which "
+    "settings are worth checking before I change anything? ";
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A chat body of about `target` bytes: a system prompt, then user/assistant turns.
+std::string chat_body(size_t target) {
+  std::string body = R"({"model":"auto","stream":true,"temperature":0.3,"messages":[)";
+  body += R"({"role":"system","content":"You are a helpful assistant for an operations team."})";
+  bool user = true;
+  while (body.size() + 420 < target) {
+    body += ",{\"role\":\"";
+    body += user ? "user" : "assistant";
+    body += "\",\"content\":" + json_string(kProse) + "}";
+    user = !user;
+  }
+  if (!user) body += ",{\"role\":\"assistant\",\"content\":\"Sure.\"}";
+  body += ",{\"role\":\"user\",\"content\":" +
+          json_string(std::string(kProse).substr(
+              0, target > body.size() + 80 ? target - body.size() - 80 : 40)) +
+          "}]}";
+  return body;
+}
+
+// 50 rules in the shape configurations have: keyword lists, a few regexes, a few bounds, mostly
+// on the last user message (with mixed_scopes, 5 read all user messages, so two texts are
+// scanned). None matches the benchmark text except, optionally, the last.
+std::vector<Rule> fifty_rules(bool last_matches, bool mixed_scopes = true) {
+  static const char* kTopics[] = {
+      "python",     "rust",      "golang",     "kotlin",   "swift",   "haskell",   "terraform",
+      "kubernetes", "docker",    "postgres",   "mysql",    "redis",   "kafka",     "graphql",
+      "react",      "angular",   "vue",        "django",   "flask",   "spring",    "pandas",
+      "numpy",      "pytorch",   "tensorflow", "excel",    "poem",    "lyrics",    "novel",
+      "recipe",     "translate", "grammar",    "essay",    "invoice", "contract",  "lawsuit",
+      "diagnosis",  "symptom",   "vaccine",    "mortgage", "bitcoin", "stock",     "derivative",
+      "integral",   "theorem",   "proof",      "matrix",   "physics", "chemistry", "biology",
+      "poker"};
+  std::vector<Rule> rules;
+  for (int i = 0; i < 50; ++i) {
+    Rule r;
+    r.id = "r" + std::to_string(i);
+    r.target_group = "g" + std::to_string(i % 5);
+    const std::string topic = kTopics[i];
+    r.match.keywords_any = {topic, topic + " code", topic + "程序", "how to " + topic};
+    if (i % 7 == 3) r.match.keywords_all = {"error", topic};
+    if (i % 10 == 5) r.match.regex = "(?i)\\b" + topic + "\\s*\\d+(\\.\\d+)?\\b";
+    if (i % 9 == 4) r.match.max_chars = 2000;
+    if (mixed_scopes && i % 11 == 6) r.match.scope = Scope::kAllUser;
+    rules.push_back(r);
+  }
+  if (last_matches) rules.back().match.keywords_any.push_back("dashboard");
+  return rules;
+}
+
+CompiledRules compile(bool last_matches, bool mixed_scopes = true) {
+  auto compiled = CompiledRules::compile(fifty_rules(last_matches, mixed_scopes));
+  if (!compiled.ok()) std::abort();
+  return std::move(compiled).value();
+}
+
+void BM_ChatText_Parse(benchmark::State& state) {
+  const std::string body = chat_body(static_cast<size_t>(state.range(0)));
+  ChatParser parser;
+  ChatText text;
+  for (auto _ : state) {
+    if (!parser.parse(body, text).ok()) std::abort();
+    benchmark::DoNotOptimize(text.last_user.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+  state.SetItemsProcessed(state.iterations());
+  state.counters["body_bytes"] = static_cast<double>(body.size());
+}
+BENCHMARK(BM_ChatText_Parse)->Arg(1024)->Arg(8192);
+
+// The rules-only route: parse the body, then the first of 50 rules (with last_matches:0 none
+// matches, so every rule is looked at).
+void BM_Rules_Route50(benchmark::State& state) {
+  const std::string body = chat_body(1024);
+  const CompiledRules rules = compile(state.range(0) != 0, state.range(1) != 0);
+  ChatParser parser;
+  ChatText text;
+  for (auto _ : state) {
+    if (!parser.parse(body, text).ok()) std::abort();
+    auto hit = rules.first_match(text, false);
+    benchmark::DoNotOptimize(hit);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["body_bytes"] = static_cast<double>(body.size());
+}
+BENCHMARK(BM_Rules_Route50)
+    ->ArgNames({"last_matches", "mixed_scopes"})
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Args({0, 0});
+
+// first_match alone on an already parsed 1 KB body, without and with explain.
+void BM_Rules_FirstMatch50(benchmark::State& state) {
+  const std::string body = chat_body(1024);
+  const CompiledRules rules = compile(true);
+  ChatParser parser;
+  ChatText text;
+  if (!parser.parse(body, text).ok()) std::abort();
+  const bool explain = state.range(0) != 0;
+  for (auto _ : state) {
+    auto hit = rules.first_match(text, explain);
+    benchmark::DoNotOptimize(hit);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Rules_FirstMatch50)->ArgName("explain")->Arg(0)->Arg(1);
+
+void BM_Rules_Compile50(benchmark::State& state) {
+  const std::vector<Rule> rules = fifty_rules(true);
+  for (auto _ : state) {
+    auto compiled = CompiledRules::compile(rules);
+    benchmark::DoNotOptimize(compiled);
+  }
+}
+BENCHMARK(BM_Rules_Compile50)->Unit(benchmark::kMillisecond);
+
+}  // namespace
