@@ -1,0 +1,278 @@
+#include "http/client.hpp"
+
+#include <charconv>
+
+#include "http/client_connection.hpp"
+#include "http/tls_stream.hpp"
+#include "http/url.hpp"
+
+namespace sparouter::http {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+ClientError io_error(const ClientConnection& c, const std::error_code& ec, bool sent,
+                     bool started, bool cancelled) {
+  if (cancelled) return {ClientErrc::kCancelled, TimeoutPhase::kNone, "cancelled", sent, started};
+  if (c.timed_out() != TimeoutPhase::kNone) {
+    return {ClientErrc::kTimeout, c.timed_out(),
+            std::string(timeout_phase_name(c.timed_out())) + " timeout", sent, started};
+  }
+  if (ec.category() == tls_category()) {
+    return {ClientErrc::kTls, TimeoutPhase::kNone, "TLS: " + ec.message(), sent, started};
+  }
+  return {ClientErrc::kClosed, TimeoutPhase::kNone, ec.message(), sent, started};
+}
+
+ClientError protocol_error(std::string_view reason) {
+  return {ClientErrc::kProtocol, TimeoutPhase::kNone, "bad response: " + std::string(reason), true,
+          true};
+}
+
+bool is_owned_header(std::string_view name) {
+  return iequals(name, "host") || iequals(name, "content-length") ||
+         iequals(name, "transfer-encoding");
+}
+
+void append_uint(std::string& out, uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+}  // namespace
+
+const char* client_errc_name(ClientErrc code) noexcept {
+  switch (code) {
+    case ClientErrc::kInvalidRequest: return "invalid_request";
+    case ClientErrc::kResolve: return "resolve";
+    case ClientErrc::kConnect: return "connect";
+    case ClientErrc::kTimeout: return "timeout";
+    case ClientErrc::kTls: return "tls";
+    case ClientErrc::kTlsVerify: return "tls_verify";
+    case ClientErrc::kProtocol: return "protocol";
+    case ClientErrc::kClosed: return "closed";
+    case ClientErrc::kCancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+const char* timeout_phase_name(TimeoutPhase phase) noexcept {
+  switch (phase) {
+    case TimeoutPhase::kNone: return "none";
+    case TimeoutPhase::kConnect: return "connect";
+    case TimeoutPhase::kFirstByte: return "first_byte";
+    case TimeoutPhase::kTotal: return "total";
+  }
+  return "unknown";
+}
+
+// ---- Exchange ----
+
+Exchange::Exchange(ConnectionPool& pool, std::shared_ptr<ClientConnection> connection)
+    : pool_(pool), connection_(std::move(connection)) {
+  status_ = connection_->parser().status();
+  headers_ = connection_->parser().headers();
+}
+
+Exchange::~Exchange() {
+  if (connection_) pool_.discard(connection_);  // body not read to the end: cannot be reused
+}
+
+void Exchange::cancel() noexcept {
+  cancelled_ = true;
+  if (connection_) connection_->close();
+}
+
+void Exchange::finish(bool reusable) {
+  done_ = true;
+  if (reusable) {
+    pool_.release(std::move(connection_));
+  } else {
+    pool_.discard(connection_);
+  }
+  connection_.reset();
+}
+
+asio::awaitable<ClientResult<std::string_view>> Exchange::read_some() {
+  if (cancelled_) co_return ClientError{ClientErrc::kCancelled, TimeoutPhase::kNone, "cancelled", true, true};
+  if (done_) co_return std::string_view{};
+  ClientConnection& c = *connection_;
+  ResponseParser& p = c.parser();
+  bool close_delimited = false;
+  for (;;) {
+    if (!p.body().empty()) {
+      chunk_.swap(p.body());
+      p.body().clear();
+      co_return std::string_view(chunk_);
+    }
+    if (p.message_done()) {
+      // Reusable only when the server keeps it alive and sent nothing past the response.
+      finish(p.keep_alive() && !close_delimited && c.begin == c.end);
+      co_return std::string_view{};
+    }
+    if (c.begin < c.end) {
+      const auto step = p.feed({c.buffer() + c.begin, c.end - c.begin});
+      c.begin += step.consumed;
+      if (step.event == ResponseParser::Event::kError) {
+        finish(false);
+        co_return protocol_error(p.error_reason());
+      }
+      continue;
+    }
+    c.begin = c.end = 0;
+    std::error_code ec;
+    const size_t n = co_await c.read_some(ec);
+    if (cancelled_) {
+      finish(false);
+      co_return ClientError{ClientErrc::kCancelled, TimeoutPhase::kNone, "cancelled", true, true};
+    }
+    if (ec == asio::error::eof && c.timed_out() == TimeoutPhase::kNone) {
+      if (p.finish().event == ResponseParser::Event::kMessage) {
+        close_delimited = true;  // the end of the body was the close
+        continue;
+      }
+      finish(false);
+      co_return protocol_error(p.error_reason());
+    }
+    if (ec) {
+      ClientError err = io_error(c, ec, true, true, false);
+      finish(false);
+      co_return err;
+    }
+    c.end = n;
+  }
+}
+
+// ---- Client ----
+
+Client::Client(asio::any_io_executor executor, ClientOptions options)
+    : executor_(executor), options_(std::move(options)), pool_(executor, options_.pool) {}
+
+Client::~Client() = default;
+
+Result<std::unique_ptr<Client>> Client::create(asio::any_io_executor executor,
+                                               ClientOptions options) {
+  auto tls = TlsConfig::client(options.tls);
+  if (!tls) return tls.status();
+  std::unique_ptr<Client> client(new Client(std::move(executor), std::move(options)));
+  client->tls_ = std::move(tls.value());
+  return client;
+}
+
+asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
+    const ClientRequest& request) {
+  const auto url = parse_url(request.url);
+  if (!url) {
+    co_return ClientError{ClientErrc::kInvalidRequest, TimeoutPhase::kNone,
+                          "not an absolute http(s) URL: " + request.url, false, false};
+  }
+  const auto start = Clock::now();
+  const auto total_deadline = start + options_.total_timeout;
+  const auto connect_deadline = std::min(total_deadline, start + options_.connect_timeout);
+  const std::string origin = url->origin();
+
+  auto acquired = co_await pool_.acquire(origin, connect_deadline);
+  if (!acquired) co_return acquired.error();
+  std::shared_ptr<ClientConnection> conn = std::move(acquired.value());
+  if (!conn) {
+    conn = std::make_shared<ClientConnection>(executor_, origin, options_.max_response_head_bytes);
+    // Named, not a temporary in the co_await: g++ 12 mis-destroys those (TOOLCHAIN.md traps).
+    std::shared_ptr<const TlsConfig> tls = url->tls ? tls_ : nullptr;
+    auto failed = co_await conn->connect(*url, std::move(tls), connect_deadline);
+    if (failed) {
+      pool_.discard(conn);
+      co_return std::move(*failed);
+    }
+  }
+
+  std::string& head = conn->head;
+  head.clear();
+  head += request.method;
+  head += ' ';
+  head += url->target;
+  head += " HTTP/1.1\r\nHost: ";
+  head += url->host_header();
+  head += "\r\n";
+  for (const auto& h : request.headers) {
+    if (is_owned_header(h.name)) continue;
+    head += h.name;
+    head += ": ";
+    head += h.value;
+    head += "\r\n";
+  }
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+      request.method == "PATCH") {
+    head += "Content-Length: ";
+    append_uint(head, request.body.size());
+    head += "\r\n";
+  }
+  head += "\r\n";
+
+  ResponseParser& parser = conn->parser();
+  parser.reset();
+  parser.expect_no_body(request.method == "HEAD");
+  conn->begin = conn->end = 0;
+  const auto first_byte_deadline = std::min(total_deadline, Clock::now() + options_.first_byte_timeout);
+  conn->set_deadline(first_byte_deadline, first_byte_deadline == total_deadline
+                                               ? TimeoutPhase::kTotal
+                                               : TimeoutPhase::kFirstByte);
+  std::error_code ec = co_await conn->write(asio::buffer(head),
+                                            asio::buffer(request.body.data(), request.body.size()));
+  if (ec) {
+    ClientError err = io_error(*conn, ec, true, false, false);
+    pool_.discard(conn);
+    co_return err;
+  }
+  for (;;) {
+    const size_t n = co_await conn->read_some(ec);
+    if (ec == asio::error::eof && conn->timed_out() == TimeoutPhase::kNone) {
+      const bool started = parser.started();
+      if (parser.finish().event == ResponseParser::Event::kMessage) break;
+      pool_.discard(conn);
+      if (!started) {
+        co_return ClientError{ClientErrc::kClosed, TimeoutPhase::kNone,
+                              "connection closed before a response", true, false};
+      }
+      co_return protocol_error(parser.error_reason());
+    }
+    if (ec) {
+      ClientError err = io_error(*conn, ec, true, parser.started(), false);
+      pool_.discard(conn);
+      co_return err;
+    }
+    conn->end += n;
+    const auto step = parser.feed({conn->buffer() + conn->begin, conn->end - conn->begin});
+    conn->begin += step.consumed;
+    if (step.event == ResponseParser::Event::kError) {
+      pool_.discard(conn);
+      co_return protocol_error(parser.error_reason());
+    }
+    if (step.event != ResponseParser::Event::kNeedMore) break;
+    conn->begin = conn->end = 0;
+  }
+  conn->set_deadline(total_deadline, TimeoutPhase::kTotal);
+  co_return std::unique_ptr<Exchange>(new Exchange(pool_, std::move(conn)));
+}
+
+asio::awaitable<ClientResult<ClientResponse>> Client::fetch(const ClientRequest& request,
+                                                            size_t max_body_bytes) {
+  auto sent = co_await send(request);
+  if (!sent) co_return sent.error();
+  Exchange& ex = **sent;
+  ClientResponse response;
+  response.status = ex.status();
+  response.headers = ex.headers();
+  for (;;) {
+    auto piece = co_await ex.read_some();
+    if (!piece) co_return piece.error();
+    if (piece->empty()) break;
+    if (response.body.size() + piece->size() > max_body_bytes) {
+      co_return ClientError{ClientErrc::kProtocol, TimeoutPhase::kNone,
+                            "response body over the limit", true, true};
+    }
+    response.body.append(*piece);
+  }
+  co_return response;
+}
+
+}  // namespace sparouter::http

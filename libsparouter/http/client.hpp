@@ -1,0 +1,108 @@
+// The HTTP/1.1 client for provider calls: pooled keep-alive connections per origin, HTTPS with
+// verification on by default, connect / first-byte / total timeouts, bodies streamed to the
+// caller as they arrive, typed errors and no retries. Not thread-safe: one Client per
+// io_context thread (or strand); it must outlive its Exchanges.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/awaitable.hpp>
+
+#include "http/client_error.hpp"
+#include "http/message.hpp"
+#include "http/pool.hpp"
+#include "http/tls_config.hpp"
+#include "sparouter/result.hpp"
+
+namespace sparouter::http {
+
+struct ClientOptions {
+  TlsClientOptions tls;  // CA bundle (system by default); insecure switch for local development
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds first_byte_timeout{120'000};
+  std::chrono::milliseconds total_timeout{600'000};
+  PoolOptions pool;
+  size_t max_response_head_bytes = 64 * 1024;
+};
+
+struct ClientRequest {
+  std::string method = "GET";
+  std::string url;  // absolute http:// or https:// URL
+  Headers headers;  // Host and Content-Length are added
+  std::string body;
+};
+
+struct ClientResponse {
+  int status = 0;
+  Headers headers;
+  std::string body;
+};
+
+class ClientConnection;
+
+// One request and its response on one connection. The head is read; the body comes through
+// read_some() piece by piece. Destroying it before the end closes the connection.
+class Exchange {
+ public:
+  ~Exchange();
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  int status() const noexcept { return status_; }
+  const Headers& headers() const noexcept { return headers_; }
+  // The next bytes of the body as they arrive, de-chunked; an empty view at the end. The view
+  // is valid until the next call.
+  asio::awaitable<ClientResult<std::string_view>> read_some();
+  bool done() const noexcept { return done_; }
+  // Stops the exchange (e.g. the downstream client went away): the connection is closed, not
+  // reused, and a pending or later read_some() fails with kCancelled. Call it on the Client's
+  // executor, e.g. from a ResponseWriter::client_gone_slot() handler.
+  void cancel() noexcept;
+
+ private:
+  friend class Client;
+  Exchange(ConnectionPool& pool, std::shared_ptr<ClientConnection> connection);
+  void finish(bool reusable);
+
+  ConnectionPool& pool_;
+  std::shared_ptr<ClientConnection> connection_;
+  int status_ = 0;
+  Headers headers_;
+  std::string chunk_;
+  bool done_ = false;
+  bool cancelled_ = false;
+};
+
+class Client {
+ public:
+  // Fails when the CA file cannot be read.
+  static Result<std::unique_ptr<Client>> create(asio::any_io_executor executor,
+                                                ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Sends the request and reads the response head. Errors are typed; nothing is retried.
+  asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> send(const ClientRequest& request);
+  // send() and the whole body (at most max_body_bytes, else a kProtocol error).
+  asio::awaitable<ClientResult<ClientResponse>> fetch(const ClientRequest& request,
+                                                      size_t max_body_bytes = 64 * 1024 * 1024);
+
+  ConnectionPool& pool() noexcept { return pool_; }
+  const ClientOptions& options() const noexcept { return options_; }
+
+ private:
+  Client(asio::any_io_executor executor, ClientOptions options);
+
+  asio::any_io_executor executor_;
+  ClientOptions options_;
+  std::shared_ptr<const TlsConfig> tls_;
+  ConnectionPool pool_;
+};
+
+}  // namespace sparouter::http

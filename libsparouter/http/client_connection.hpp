@@ -1,0 +1,76 @@
+// One client connection to an origin, plain or TLS, with a deadline watchdog that closes it
+// when a phase runs out of time. Owned by the pool while idle and by an Exchange while in use.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <asio/awaitable.hpp>
+#include <asio/buffer.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+
+#include "http/client_error.hpp"
+#include "http/response_parser.hpp"
+#include "http/tls_config.hpp"
+#include "http/url.hpp"
+
+namespace sparouter::http {
+
+class TlsStream;
+
+class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  ClientConnection(asio::any_io_executor executor, std::string origin, size_t max_head_bytes);
+  ~ClientConnection();
+
+  // Resolve, connect, TLS handshake with verification. Starts the watchdog.
+  asio::awaitable<std::optional<ClientError>> connect(const Url& url,
+                                                      std::shared_ptr<const TlsConfig> tls,
+                                                      Clock::time_point deadline);
+  asio::awaitable<std::error_code> write(asio::const_buffer head_bytes, asio::const_buffer body);
+  asio::awaitable<size_t> read_some(std::error_code& ec);
+
+  // After the deadline the connection is closed and timed_out() names the phase.
+  void set_deadline(Clock::time_point deadline, TimeoutPhase phase);
+  TimeoutPhase timed_out() const noexcept { return timed_out_; }
+  void close() noexcept;
+  bool is_open() const noexcept { return open_; }
+  // Idle and usable: open, and the peer has neither closed nor sent anything since.
+  bool reusable() const noexcept;
+  const std::string& origin() const noexcept { return origin_; }
+
+  ResponseParser& parser() noexcept { return parser_; }
+  // Read buffer: bytes in [begin, end) are received and not yet parsed.
+  char* buffer() noexcept { return buf_.get(); }
+  size_t capacity() const noexcept { return kBufferBytes; }
+  size_t begin = 0;
+  size_t end = 0;
+  std::string head;  // the request head being written (reused)
+  Clock::time_point idle_since{};
+
+ private:
+  static constexpr size_t kBufferBytes = 16 * 1024;
+  asio::awaitable<void> watchdog(std::shared_ptr<ClientConnection> self);
+  asio::ip::tcp::socket& raw() noexcept;
+
+  asio::any_io_executor executor_;
+  std::string origin_;
+  std::unique_ptr<asio::ip::tcp::socket> plain_;
+  std::unique_ptr<TlsStream> tls_;
+  asio::steady_timer timer_;
+  asio::ip::tcp::resolver* resolver_ = nullptr;  // while resolving: the watchdog cancels it
+  Clock::time_point deadline_ = Clock::time_point::max();
+  TimeoutPhase phase_ = TimeoutPhase::kNone;
+  TimeoutPhase timed_out_ = TimeoutPhase::kNone;
+  ResponseParser parser_;
+  std::unique_ptr<char[]> buf_;
+  bool open_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace sparouter::http

@@ -1,0 +1,459 @@
+#include "http/connection.hpp"
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <type_traits>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include "http/request_parser.hpp"
+#include "http/tls_stream.hpp"
+
+namespace sparouter::http {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using asio::awaitable;
+using asio::ip::tcp;
+constexpr auto kNever = Clock::time_point::max();
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
+constexpr std::string_view kCrlf = "\r\n";
+// After an error answer the client may still be sending; read and drop a bounded amount so the
+// answer is not lost to a reset, then close.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 1024 * 1024;
+
+inline asio::const_buffer cbuf(std::string_view s) { return {s.data(), s.size()}; }
+inline auto ec_token(std::error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
+
+template <class Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
+tcp::socket& lowest(tcp::socket& s) { return s; }
+tcp::socket& lowest(TlsStream& s) { return s.socket(); }
+void close_stream(tcp::socket& s) {
+  std::error_code ec;
+  s.close(ec);
+}
+void close_stream(TlsStream& s) { s.close(); }
+
+void append_uint(std::string& out, uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+bool is_framing_header(std::string_view name) {
+  return iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+         iequals(name, "connection");
+}
+
+template <class Stream>
+class Connection final : public ConnectionBase,
+                         public ResponseWriter,
+                         public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  template <class... Args>
+  explicit Connection(ServerShared& shared, Args&&... args)
+      : stream_(std::forward<Args>(args)...),
+        shared_(shared),
+        opts_(shared.options),
+        parser_(shared.options.limits),
+        timer_(stream_.get_executor()),
+        watch_done_(stream_.get_executor()),
+        cap_(std::max<size_t>(shared.options.read_buffer_bytes, 1024)),
+        buf_(new char[cap_]) {}
+
+  void start() {
+    auto self = this->shared_from_this();
+    shared_.registry.add(this, self);
+    asio::co_spawn(stream_.get_executor(), run(self), asio::detached);
+  }
+
+  void stop_gracefully() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->stopping_ = true;
+      if (self->state_ == State::kIdle) self->close_now();
+    });
+  }
+
+  void force_close() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->mark_gone();
+      self->close_now();
+    });
+  }
+
+  // ResponseWriter
+  awaitable<bool> send(int status, const Headers& headers, std::string_view body) override {
+    if (started_ || closed_) co_return false;
+    started_ = true;
+    begin_head(status, headers);
+    const bool bodiless_status = status < 200 || status == 204 || status == 304;
+    if (bodiless_status) {
+      body = {};  // these answers carry neither a body nor Content-Length (RFC 9110)
+    } else {
+      head_ += "Content-Length: ";
+      append_uint(head_, body.size());
+      head_ += kCrlf;
+    }
+    end_head();
+    if (head_only_ || body.empty()) co_return co_await write_all(std::array{cbuf(head_)});
+    co_return co_await write_all(
+        std::array{cbuf(head_), asio::const_buffer(body.data(), body.size())});
+  }
+
+  awaitable<bool> begin_stream(int status, const Headers& headers) override {
+    if (started_ || closed_) co_return false;
+    started_ = streaming_ = true;
+    begin_head(status, headers);
+    if (http10_) {
+      keep_alive_ = false;  // HTTP/1.0 has no chunks: the end of the body is the close
+    } else {
+      head_ += "Transfer-Encoding: chunked\r\n";
+    }
+    end_head();
+    if (head_only_) ended_ = true;
+    co_return co_await write_all(std::array{cbuf(head_)});
+  }
+
+  awaitable<bool> write_chunk(std::string_view data) override {
+    if (!streaming_ || ended_) co_return !client_gone_ && streaming_;
+    if (data.empty()) co_return !client_gone_;  // an empty chunk would end the stream
+    if (http10_) co_return co_await write_all(std::array{asio::const_buffer(data.data(), data.size())});
+    char size_line[24];
+    auto r = std::to_chars(size_line, size_line + 20, data.size(), 16);
+    *r.ptr++ = '\r';
+    *r.ptr++ = '\n';
+    co_return co_await write_all(std::array{
+        asio::const_buffer(size_line, static_cast<size_t>(r.ptr - size_line)),
+        asio::const_buffer(data.data(), data.size()), asio::buffer(kCrlf)});
+  }
+
+  awaitable<bool> end_stream() override {
+    if (!streaming_ || ended_) co_return !client_gone_ && streaming_;
+    ended_ = true;
+    if (http10_) co_return !client_gone_;
+    co_return co_await write_all(std::array{asio::buffer(kLastChunk)});
+  }
+
+  bool client_gone() const noexcept override { return client_gone_; }
+  bool response_started() const noexcept override { return started_; }
+
+  asio::cancellation_slot client_gone_slot() override {
+    start_watch();
+    return gone_signal_.slot();
+  }
+
+ private:
+  enum class State : uint8_t { kIdle, kReading, kHandling };
+  enum class ReadResult : uint8_t { kRequest, kClose, kLinger };
+
+  awaitable<void> run(std::shared_ptr<Connection> self) {
+    asio::co_spawn(stream_.get_executor(), watchdog(self), asio::detached);
+    stopping_ = shared_.stopping.load(std::memory_order_relaxed);
+    if constexpr (kIsTls<Stream>) {
+      set_deadline(Clock::now() + opts_.header_timeout);
+      std::error_code ec;
+      co_await stream_.async_handshake(ec_token(ec));
+      if (ec) {
+        finish();
+        co_return;
+      }
+    }
+    for (;;) {
+      const ReadResult r = co_await read_request();
+      if (r == ReadResult::kClose) break;
+      if (r == ReadResult::kLinger) {
+        co_await linger();
+        break;
+      }
+      if (!co_await dispatch()) break;
+      parser_.next();
+    }
+    finish();
+  }
+
+  awaitable<ReadResult> read_request() {
+    const bool buffered = begin_ != end_;
+    state_ = buffered ? State::kReading : State::kIdle;
+    set_deadline(Clock::now() + (buffered ? opts_.header_timeout : opts_.idle_timeout));
+    bool need_feed = buffered;
+    for (;;) {
+      while (need_feed) {
+        const auto step = parser_.feed({buf_.get() + begin_, end_ - begin_});
+        begin_ += step.consumed;
+        need_feed = false;
+        switch (step.event) {
+          case RequestParser::Event::kHead:
+            state_ = State::kReading;
+            set_deadline(Clock::now() + opts_.body_timeout);
+            if (parser_.expects_continue() && !stopping_) {
+              if (!co_await write_all(std::array{asio::buffer(kContinue)})) {
+                co_return ReadResult::kClose;
+              }
+            }
+            need_feed = true;  // also with nothing buffered: a bodiless request ends here
+            break;
+          case RequestParser::Event::kMessage:
+            co_return ReadResult::kRequest;
+          case RequestParser::Event::kError:
+            co_await send_error(parser_.error_status());
+            co_return ReadResult::kLinger;
+          case RequestParser::Event::kNeedMore:
+            break;
+        }
+      }
+      if (state_ == State::kIdle && parser_.in_message()) {
+        state_ = State::kReading;  // a request started: the head must arrive in time
+        set_deadline(Clock::now() + opts_.header_timeout);
+      }
+      if (stopping_ && state_ == State::kIdle) co_return ReadResult::kClose;
+      begin_ = end_ = 0;
+      std::error_code ec;
+      const size_t n =
+          co_await stream_.async_read_some(asio::buffer(buf_.get(), cap_), ec_token(ec));
+      if (ec || closed_) co_return ReadResult::kClose;  // EOF mid-request: nobody to answer
+      end_ = n;
+      need_feed = true;
+    }
+  }
+
+  awaitable<bool> dispatch() {
+    Request& request = parser_.request();
+    state_ = State::kHandling;
+    set_deadline(kNever);
+    keep_alive_ = request.keep_alive;
+    head_only_ = request.method == "HEAD";
+    http10_ = request.version_minor == 0;
+    started_ = streaming_ = ended_ = false;
+    bool threw = false;
+    try {
+      co_await shared_.handler(request, *this);
+    } catch (...) {
+      threw = true;
+    }
+    if (!closed_ && !client_gone_) {
+      if (!started_) {
+        static const Headers kNone;  // not a braced temporary: g++ 12 coroutine bug
+        co_await send(500, kNone, "internal error\n");
+      } else if (streaming_ && !ended_) {
+        if (threw) {
+          keep_alive_ = false;  // the body cannot end cleanly: closing tells the client
+        } else {
+          co_await end_stream();
+        }
+      }
+    }
+    co_await stop_watch();
+    // The handler's frame (and whatever its slot handler refers to) is gone: never call it again.
+    gone_signal_.slot().clear();
+    state_ = State::kIdle;
+    if (begin_ == end_) begin_ = end_ = 0;
+    co_return keep_alive_ && !client_gone_ && !closed_ && !stopping_;
+  }
+
+  awaitable<void> send_error(int status) {
+    head_.clear();
+    head_ += "HTTP/1.1 ";
+    append_uint(head_, static_cast<uint64_t>(status));
+    head_ += ' ';
+    const std::string_view reason = reason_phrase(status);
+    head_ += reason;
+    head_ += "\r\nContent-Type: text/plain\r\nContent-Length: ";
+    append_uint(head_, reason.size() + 1);
+    head_ += "\r\nConnection: close\r\n\r\n";
+    head_ += reason;
+    head_ += '\n';
+    co_await write_all(std::array{cbuf(head_)});
+  }
+
+  awaitable<void> linger() {
+    if constexpr (!kIsTls<Stream>) {
+      if (closed_) co_return;
+      std::error_code ec;
+      stream_.shutdown(tcp::socket::shutdown_send, ec);
+      set_deadline(Clock::now() + std::min<Clock::duration>(kLingerTime, opts_.body_timeout));
+      size_t total = 0;
+      while (!ec && !closed_ && total < kLingerBytes) {
+        total += co_await stream_.async_read_some(asio::buffer(buf_.get(), cap_), ec_token(ec));
+      }
+    }
+  }
+
+  void begin_head(int status, const Headers& headers) {
+    head_.clear();
+    head_ += http10_ ? "HTTP/1.0 " : "HTTP/1.1 ";
+    append_uint(head_, static_cast<uint64_t>(status));
+    head_ += ' ';
+    head_ += reason_phrase(status);
+    head_ += kCrlf;
+    for (const auto& h : headers) {
+      if (is_framing_header(h.name)) continue;  // the server owns the framing
+      head_ += h.name;
+      head_ += ": ";
+      head_ += h.value;
+      head_ += kCrlf;
+    }
+  }
+
+  void end_head() {
+    if (stopping_) keep_alive_ = false;
+    if (!keep_alive_) {
+      head_ += "Connection: close\r\n";
+    } else if (http10_) {
+      head_ += "Connection: keep-alive\r\n";
+    }
+    head_ += kCrlf;
+  }
+
+  template <class Buffers>
+  awaitable<bool> write_all(const Buffers& buffers) {
+    if (closed_ || client_gone_) co_return false;
+    const auto previous = deadline_;
+    set_deadline(Clock::now() + opts_.write_timeout);
+    std::error_code ec;
+    if constexpr (kIsTls<Stream>) {
+      // One TLS record rather than one per buffer.
+      out_.clear();
+      for (const auto& b : buffers) out_.append(static_cast<const char*>(b.data()), b.size());
+      co_await asio::async_write(stream_, asio::buffer(out_), ec_token(ec));
+    } else {
+      co_await asio::async_write(stream_, buffers, ec_token(ec));
+    }
+    set_deadline(previous);
+    if (ec) {
+      mark_gone();
+      co_return false;
+    }
+    co_return true;
+  }
+
+  void start_watch() {
+    if (watching_ || closed_ || client_gone_ || state_ != State::kHandling) return;
+    watching_ = true;
+    stop_watch_ = false;
+    asio::co_spawn(stream_.get_executor(), watch(this->shared_from_this()), asio::detached);
+  }
+
+  // Reads while the handler runs: EOF or an error means the client went away. Bytes of a
+  // pipelined next request are kept for the parser.
+  awaitable<void> watch([[maybe_unused]] std::shared_ptr<Connection> self) {
+    while (!stop_watch_ && !closed_) {
+      if (end_ == cap_ && begin_ > 0) {
+        std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+      }
+      if (end_ == cap_) break;  // a long pipelined backlog: stop watching rather than drop it
+      std::error_code ec;
+      const size_t n = co_await stream_.async_read_some(
+          asio::buffer(buf_.get() + end_, cap_ - end_), ec_token(ec));
+      end_ += n;
+      if (ec) {
+        if (!(stop_watch_ && ec == asio::error::operation_aborted)) mark_gone();
+        break;
+      }
+    }
+    watching_ = false;
+    watch_done_.cancel();
+  }
+
+  awaitable<void> stop_watch() {
+    if (!watching_) co_return;
+    stop_watch_ = true;
+    watch_done_.expires_at(kNever);
+    std::error_code ec;
+    lowest(stream_).cancel(ec);
+    while (watching_) co_await watch_done_.async_wait(ec_token(ec));
+  }
+
+  awaitable<void> watchdog([[maybe_unused]] std::shared_ptr<Connection> self) {
+    while (!closed_) {
+      timer_.expires_at(deadline_);
+      std::error_code ec;
+      co_await timer_.async_wait(ec_token(ec));
+      if (closed_) break;
+      if (Clock::now() >= deadline_) {
+        close_now();  // pending reads and writes fail; the run loop ends
+        break;
+      }
+    }
+  }
+
+  void set_deadline(Clock::time_point t) {
+    deadline_ = t;
+    if (t < timer_.expiry()) timer_.cancel();  // wake the watchdog only when it must fire sooner
+  }
+
+  void mark_gone() {
+    if (client_gone_) return;
+    client_gone_ = true;
+    gone_signal_.emit(asio::cancellation_type::terminal);
+  }
+
+  void close_now() {
+    if (closed_) return;
+    closed_ = true;
+    close_stream(stream_);
+    timer_.cancel();
+  }
+
+  void finish() {
+    close_now();
+    shared_.registry.remove(this);
+  }
+
+  Stream stream_;
+  ServerShared& shared_;
+  const ServerOptions& opts_;
+  RequestParser parser_;
+  asio::steady_timer timer_;
+  asio::steady_timer watch_done_;
+  asio::cancellation_signal gone_signal_;
+  Clock::time_point deadline_ = kNever;
+  size_t cap_;
+  std::unique_ptr<char[]> buf_;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+  std::string head_;
+  std::string out_;
+  State state_ = State::kIdle;
+  bool stopping_ = false;
+  bool closed_ = false;
+  bool client_gone_ = false;
+  bool keep_alive_ = true;
+  bool head_only_ = false;
+  bool http10_ = false;
+  bool started_ = false;
+  bool streaming_ = false;
+  bool ended_ = false;
+  bool watching_ = false;
+  bool stop_watch_ = false;
+};
+
+}  // namespace
+
+void start_connection(tcp::socket socket, ServerShared& shared) {
+  std::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  if (shared.tls) {
+    auto c = std::make_shared<Connection<TlsStream>>(shared, std::move(socket), shared.tls);
+    c->start();
+  } else {
+    auto c = std::make_shared<Connection<tcp::socket>>(shared, std::move(socket));
+    c->start();
+  }
+}
+
+}  // namespace sparouter::http

@@ -1,0 +1,92 @@
+#include "http/pool.hpp"
+
+#include <algorithm>
+
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+
+namespace sparouter::http {
+
+ConnectionPool::ConnectionPool(asio::any_io_executor executor, PoolOptions options)
+    : executor_(std::move(executor)), options_(options) {}
+
+ConnectionPool::~ConnectionPool() {
+  for (auto& [name, o] : origins_) {
+    for (auto& c : o.idle) c->close();
+  }
+}
+
+asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> ConnectionPool::acquire(
+    const std::string& origin, Clock::time_point deadline) {
+  Origin& o = origins_[origin];  // node-based map: the reference survives rehashing
+  for (;;) {
+    while (!o.idle.empty()) {
+      std::shared_ptr<ClientConnection> c = std::move(o.idle.back());
+      o.idle.pop_back();
+      if (c->reusable()) {
+        ++o.in_use;
+        co_return c;
+      }
+      c->close();  // closed by the peer or by its idle timeout
+    }
+    if (o.in_use < options_.max_per_origin) {
+      ++o.in_use;
+      co_return std::shared_ptr<ClientConnection>();
+    }
+    if (Clock::now() >= deadline) {
+      co_return ClientError{ClientErrc::kTimeout, TimeoutPhase::kConnect,
+                            "no free connection to " + origin + " in time", false, false};
+    }
+    asio::steady_timer wait(executor_, deadline);
+    o.waiters.push_back(&wait);
+    std::error_code ec;
+    co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    auto it = std::find(o.waiters.begin(), o.waiters.end(), &wait);
+    if (it != o.waiters.end()) o.waiters.erase(it);  // timed out rather than woken
+  }
+}
+
+void ConnectionPool::release(std::shared_ptr<ClientConnection> connection) {
+  Origin& o = origins_[connection->origin()];
+  if (o.in_use > 0) --o.in_use;
+  if (connection->reusable() && o.idle.size() < options_.max_idle_per_origin) {
+    connection->idle_since = Clock::now();
+    connection->set_deadline(connection->idle_since + options_.idle_timeout, TimeoutPhase::kNone);
+    o.idle.push_back(std::move(connection));
+  } else {
+    connection->close();
+  }
+  wake_one(o);
+}
+
+void ConnectionPool::discard(const std::shared_ptr<ClientConnection>& connection) {
+  connection->close();
+  discard_slot(connection->origin());
+}
+
+void ConnectionPool::discard_slot(const std::string& origin) {
+  Origin& o = origins_[origin];
+  if (o.in_use > 0) --o.in_use;
+  wake_one(o);
+}
+
+void ConnectionPool::wake_one(Origin& o) {
+  if (o.waiters.empty()) return;
+  asio::steady_timer* w = o.waiters.front();
+  o.waiters.pop_front();
+  w->cancel();
+}
+
+size_t ConnectionPool::idle_count(const std::string& origin) const {
+  auto it = origins_.find(origin);
+  if (it == origins_.end()) return 0;
+  return static_cast<size_t>(std::count_if(it->second.idle.begin(), it->second.idle.end(),
+                                           [](const auto& c) { return c->is_open(); }));
+}
+
+size_t ConnectionPool::in_use_count(const std::string& origin) const {
+  auto it = origins_.find(origin);
+  return it == origins_.end() ? 0 : it->second.in_use;
+}
+
+}  // namespace sparouter::http

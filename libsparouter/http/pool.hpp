@@ -1,0 +1,63 @@
+// Keep-alive connections per origin with a cap on how many are open. Not thread-safe: one pool
+// (one Client) per io_context thread or strand.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/awaitable.hpp>
+#include <asio/steady_timer.hpp>
+
+#include "http/client_connection.hpp"
+#include "http/client_error.hpp"
+
+namespace sparouter::http {
+
+struct PoolOptions {
+  size_t max_per_origin = 64;       // open connections (idle + in use); more requests wait
+  size_t max_idle_per_origin = 16;
+  std::chrono::milliseconds idle_timeout{30'000};  // idle connections close after this
+};
+
+class ConnectionPool {
+ public:
+  using Clock = std::chrono::steady_clock;
+  ConnectionPool(asio::any_io_executor executor, PoolOptions options);
+  ~ConnectionPool();  // closes the idle connections
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  // A reusable idle connection, or null meaning "a slot is yours: open a new connection".
+  // Waits for a slot until `deadline` (then a connect-phase timeout).
+  asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> acquire(
+      const std::string& origin, Clock::time_point deadline);
+  // Gives a connection back after a complete exchange; kept when reusable and there is room.
+  void release(std::shared_ptr<ClientConnection> connection);
+  // Closes a connection (failed, cancelled, or not to be reused) and frees its slot.
+  void discard(const std::shared_ptr<ClientConnection>& connection);
+  // Frees a slot reserved by acquire() whose connection never opened.
+  void discard_slot(const std::string& origin);
+
+  size_t idle_count(const std::string& origin) const;
+  size_t in_use_count(const std::string& origin) const;
+
+ private:
+  struct Origin {
+    std::vector<std::shared_ptr<ClientConnection>> idle;
+    size_t in_use = 0;
+    std::deque<asio::steady_timer*> waiters;
+  };
+  void wake_one(Origin& o);
+
+  asio::any_io_executor executor_;
+  PoolOptions options_;
+  std::unordered_map<std::string, Origin> origins_;
+};
+
+}  // namespace sparouter::http

@@ -1,0 +1,35 @@
+// Tunables of the HTTP server; the defaults follow the issue (16 KiB heads, 8 MiB bodies).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "http/request_parser.hpp"
+#include "http/tls_config.hpp"
+
+namespace sparouter::http {
+
+enum class ThreadModel : uint8_t {
+  kContextPerThread,  // one io_context per thread; connections spread round-robin (faster here)
+  kSharedContext,     // one io_context run by every thread; each connection on a strand
+};
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0: the OS picks (see Server::port())
+  size_t threads = 1;  // 0: one per core
+  ThreadModel thread_model = ThreadModel::kContextPerThread;
+  size_t max_connections = 10000;  // beyond it new connections get a 503 and are closed
+  ParserLimits limits;
+  std::chrono::milliseconds header_timeout{30'000};  // from a request's first byte to its head
+  std::chrono::milliseconds body_timeout{60'000};    // from the head to the end of the body
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{60'000};   // each write of a response or chunk
+  size_t read_buffer_bytes = 16 * 1024;
+  std::optional<TlsServerOptions> tls;  // set: the port speaks TLS 1.2 only
+};
+
+}  // namespace sparouter::http
