@@ -1,10 +1,10 @@
-#include "select/fallback_graph.hpp"
+#include "model/fallback_graph.hpp"
 
 #include <cstdint>
 #include <string_view>
 #include <unordered_map>
 
-namespace sparouter::select {
+namespace sparouter::model {
 namespace {
 
 struct Node {
@@ -75,4 +75,4 @@ std::optional<std::vector<std::string>> find_fallback_cycle(
   return find_cycle(nodes);
 }
 
-}  // namespace sparouter::select
+}  // namespace sparouter::model

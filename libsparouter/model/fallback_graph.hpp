@@ -9,7 +9,7 @@
 
 #include "sparouter/types.hpp"
 
-namespace sparouter::select {
+namespace sparouter::model {
 
 // The first cycle found, as a path that starts and ends at the same group, e.g.
 // {"a", "b", "a"}; a self-reference is {"a", "a"}. nullopt when the graph has no cycle.
@@ -20,4 +20,4 @@ std::optional<std::vector<std::string>> find_fallback_cycle(std::span<const Grou
 std::optional<std::vector<std::string>> find_fallback_cycle(
     const std::map<std::string, std::vector<std::string>>& fallbacks_by_group);
 
-}  // namespace sparouter::select
+}  // namespace sparouter::model

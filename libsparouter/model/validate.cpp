@@ -232,41 +232,6 @@ bool is_http_url(std::string_view url) {
   return true;
 }
 
-std::optional<std::vector<std::string>> find_fallback_cycle(const std::vector<Group>& groups) {
-  std::map<std::string_view, const Group*> by_name;
-  for (const auto& g : groups) by_name.emplace(g.name, &g);
-  enum class Mark { kNone, kActive, kDone };
-  std::map<std::string_view, Mark> mark;
-  std::vector<std::string> path;
-  // Iterative would be safer for huge graphs; group counts are small, so recursion is fine.
-  std::optional<std::vector<std::string>> found;
-  auto visit = [&](auto&& self, std::string_view name) -> bool {
-    Mark& m = mark[name];
-    if (m == Mark::kDone) return false;
-    if (m == Mark::kActive) {
-      auto start = std::find(path.begin(), path.end(), name);
-      found.emplace(start, path.end());
-      found->emplace_back(name);
-      return true;
-    }
-    m = Mark::kActive;
-    path.emplace_back(name);
-    auto it = by_name.find(name);
-    if (it != by_name.end()) {
-      for (const auto& fb : it->second->fallbacks) {
-        if (self(self, fb)) return true;
-      }
-    }
-    path.pop_back();
-    mark[name] = Mark::kDone;
-    return false;
-  };
-  for (const auto& g : groups) {
-    if (visit(visit, g.name)) return found;
-  }
-  return std::nullopt;
-}
-
 Status validate(const RouterConfig& config) {
   if (Status s = validate_providers(config.providers); !s.ok()) return s;
   if (Status s = validate_settings(config.settings); !s.ok()) return s;

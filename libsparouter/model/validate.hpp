@@ -7,15 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "model/fallback_graph.hpp"
 #include "sparouter/result.hpp"
 #include "sparouter/types.hpp"
 
 namespace sparouter::model {
 
 Status validate(const RouterConfig& config);
-
-// "a -> b -> a" when following fallbacks from some group loops, nullopt otherwise.
-std::optional<std::vector<std::string>> find_fallback_cycle(const std::vector<Group>& groups);
 
 // http:// or https:// followed by a host.
 bool is_http_url(std::string_view url);

@@ -90,7 +90,6 @@ struct Router::Impl {
 void Router::Impl::plan(const Snapshot& s, uint32_t group, Decision& out) const {
   ThreadScratch& ts = scratch();
   select::Rng r = rng();
-  ts.plan.clear();
   select::PlanInput in;
   in.groups = &s.tiers;
   in.fallbacks = &s.fallbacks;

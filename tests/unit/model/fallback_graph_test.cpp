@@ -1,11 +1,11 @@
-#include "select/fallback_graph.hpp"
+#include "model/fallback_graph.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace sparouter::select {
+namespace sparouter::model {
 namespace {
 
 using Path = std::vector<std::string>;
@@ -74,4 +74,4 @@ TEST(Select_FallbackGraph, LongChainDoesNotRecurse) {
 }
 
 }  // namespace
-}  // namespace sparouter::select
+}  // namespace sparouter::model

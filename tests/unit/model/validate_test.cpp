@@ -111,22 +111,6 @@ TEST(ModelValidate, Fallbacks) {
       << s.error().message;
 }
 
-TEST(ModelValidate, FindsCyclesOnly) {
-  std::vector<Group> groups(4);
-  groups[0].name = "a";
-  groups[1].name = "b";
-  groups[2].name = "c";
-  groups[3].name = "d";
-  groups[0].fallbacks = {"b", "c"};
-  groups[1].fallbacks = {"c"};
-  groups[2].fallbacks = {"d"};
-  EXPECT_FALSE(find_fallback_cycle(groups).has_value());  // a diamond is fine
-  groups[3].fallbacks = {"b"};
-  auto cycle = find_fallback_cycle(groups);
-  ASSERT_TRUE(cycle.has_value());
-  EXPECT_EQ(*cycle, (std::vector<std::string>{"b", "c", "d", "b"}));
-}
-
 TEST(ModelValidate, Classifier) {
   auto c = base();
   c.classifier.default_group = "nope";
