@@ -13,7 +13,7 @@ target_link_libraries(sr_dep_asio INTERFACE Threads::Threads)
 # llhttp: Debian ships the generated C sources only; build them as a small PIC library.
 find_path(LLHTTP_INCLUDE_DIR llhttp.h PATHS /usr/share/include/llhttp REQUIRED)
 find_file(LLHTTP_SRC_DIR NAMES llhttp PATHS /usr/share NO_DEFAULT_PATH REQUIRED)
-add_library(sr_dep_llhttp STATIC ${LLHTTP_SRC_DIR}/api.c ${LLHTTP_SRC_DIR}/http.c
+add_library(sr_dep_llhttp OBJECT ${LLHTTP_SRC_DIR}/api.c ${LLHTTP_SRC_DIR}/http.c
                                  ${LLHTTP_SRC_DIR}/llhttp.c)
 set_target_properties(sr_dep_llhttp PROPERTIES POSITION_INDEPENDENT_CODE ON C_VISIBILITY_PRESET hidden)
 target_include_directories(sr_dep_llhttp SYSTEM PUBLIC ${LLHTTP_INCLUDE_DIR})

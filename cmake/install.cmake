@@ -24,5 +24,7 @@ install(FILES ${PROJECT_BINARY_DIR}/sparouterConfig.cmake
               ${PROJECT_BINARY_DIR}/sparouterConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sparouter)
 
+# The .pc file finds its prefix from where it lies, so an installed tree can be moved.
+file(RELATIVE_PATH SPAROUTER_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 configure_file(cmake/sparouter.pc.in ${PROJECT_BINARY_DIR}/sparouter.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/sparouter.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

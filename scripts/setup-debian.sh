@@ -13,7 +13,7 @@ packages=(
 for extra in ${SETUP_EXTRAS:-}; do
   case "$extra" in
     web)   packages+=(nodejs npm chromium) ;;
-    bench) packages+=(nginx-light wrk) ;;
+    bench) packages+=(nginx-light wrk) ;;  # benchmarks/load against nginx
     fuzz)  packages+=(clang libclang-rt-14-dev) ;;
     *) echo "setup-debian: unknown extra '$extra'" >&2; exit 2 ;;
   esac
