@@ -1,0 +1,136 @@
+// Embedded classifier: the decision on a 1 KB prompt with 77 labels (a model trained on all of
+// banking77), on short prompts, and training time. Fixed data, fixed seeds.
+//   ./sparouter_bench --benchmark_filter=Embedded
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../tests/unit/classify/embedded_data_test_util.hpp"
+#include "classify/embedded.hpp"
+
+namespace {
+
+using sparouter::LabelExamples;
+using sparouter::classify::EmbeddedModel;
+using sparouter::classify::EmbeddedOptions;
+using sparouter::classify::EmbeddedScratch;
+namespace testdata = sparouter::classify::testdata;
+
+struct Data {
+  std::vector<LabelExamples> labels;       // every row of banking77 (10,475 examples, 77 labels)
+  std::vector<std::string> kb_prompts;     // 1 KB windows over the concatenated texts
+  std::vector<std::string> short_prompts;  // the rows themselves
+};
+
+const Data& data() {
+  static const Data d = [] {
+    Data out;
+    const auto rows = testdata::load_rows("banking77");
+    out.labels = testdata::group_rows(rows, [](const testdata::Row&) { return true; });
+    std::string all;
+    for (const auto& r : rows) {
+      all += r.text + " ";
+      if (out.short_prompts.size() < 1000) out.short_prompts.push_back(r.text);
+    }
+    for (size_t off = 0; off + 1024 <= all.size() && out.kb_prompts.size() < 256; off += 4099) {
+      out.kb_prompts.push_back(all.substr(off, 1024));
+    }
+    return out;
+  }();
+  return d;
+}
+
+std::shared_ptr<const EmbeddedModel> train(uint32_t hidden_units) {
+  EmbeddedOptions o;
+  o.hidden_units = hidden_units;
+  auto m = EmbeddedModel::train(data().labels, o);
+  return m.ok() ? *m : nullptr;
+}
+
+const std::shared_ptr<const EmbeddedModel>& model() {
+  static const auto m = train(EmbeddedOptions{}.hidden_units);
+  return m;
+}
+
+const std::shared_ptr<const EmbeddedModel>& logistic_model() {
+  static const auto m = train(0);
+  return m;
+}
+
+void decide(benchmark::State& state, const std::shared_ptr<const EmbeddedModel>& m,
+            const std::vector<std::string>& texts, size_t distinct) {
+  if (!m || texts.empty()) {
+    state.SkipWithError("no model or no data (SPAROUTER_CLASSIFIER_DATA_DIR)");
+    return;
+  }
+  EmbeddedScratch scratch;
+  scratch.reserve(*m);
+  std::vector<float> probs(m->label_count());
+  size_t i = 0;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string& t = texts[i];
+    benchmark::DoNotOptimize(m->predict(t, probs.data(), scratch));
+    benchmark::ClobberMemory();
+    bytes += t.size();
+    if (++i == distinct) i = 0;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["labels"] = static_cast<double>(m->label_count());
+  state.counters["model_MB"] = static_cast<double>(m->memory_bytes()) / (1024.0 * 1024.0);
+}
+
+// The same 1 KB prompt again and again: its weight rows stay in cache.
+void BM_EmbeddedDecide1KB(benchmark::State& state) { decide(state, model(), data().kb_prompts, 1); }
+BENCHMARK(BM_EmbeddedDecide1KB)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
+
+// 256 different 1 KB prompts in turn: closer to a server's mix, more cache misses.
+void BM_EmbeddedDecide1KBRotating(benchmark::State& state) {
+  decide(state, model(), data().kb_prompts, data().kb_prompts.size());
+}
+BENCHMARK(BM_EmbeddedDecide1KBRotating)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
+
+void BM_EmbeddedDecide1KBLogisticOnly(benchmark::State& state) {
+  decide(state, logistic_model(), data().kb_prompts, 1);
+}
+BENCHMARK(BM_EmbeddedDecide1KBLogisticOnly)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
+
+// Typical intent-sized prompts (~60 bytes).
+void BM_EmbeddedDecideShort(benchmark::State& state) {
+  decide(state, model(), data().short_prompts, data().short_prompts.size());
+}
+BENCHMARK(BM_EmbeddedDecideShort)->Unit(benchmark::kMicrosecond);
+
+void train_bench(benchmark::State& state, uint32_t hidden_units) {
+  if (data().labels.empty()) {
+    state.SkipWithError("no data (SPAROUTER_CLASSIFIER_DATA_DIR)");
+    return;
+  }
+  size_t examples = 0;
+  for (const auto& l : data().labels) examples += l.examples.size();
+  for (auto _ : state) benchmark::DoNotOptimize(train(hidden_units));
+  state.counters["examples"] = static_cast<double>(examples);
+}
+
+// All 10,475 banking77 rows, 77 labels, one core.
+void BM_EmbeddedTrainBanking77(benchmark::State& state) {
+  train_bench(state, EmbeddedOptions{}.hidden_units);
+}
+BENCHMARK(BM_EmbeddedTrainBanking77)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_EmbeddedTrainBanking77LogisticOnly(benchmark::State& state) { train_bench(state, 0); }
+BENCHMARK(BM_EmbeddedTrainBanking77LogisticOnly)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace

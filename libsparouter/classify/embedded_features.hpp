@@ -1,0 +1,275 @@
+// Text -> hashed feature ids for the embedded classifier. Streaming and allocation-free: the
+// extractor walks the bytes once and hands every feature occurrence to a sink, so the same code
+// serves training (which collects ids) and prediction (which adds weight rows directly).
+//
+// Normalisation: ASCII letters are lower-cased, ASCII digits fold to '0' (amounts and dates say
+// little about intent), apostrophes inside a word vanish ("don't" == "dont"), everything else
+// that is not a letter or digit separates words. Non-ASCII bytes are kept: a well-formed UTF-8
+// punctuation or space code point separates words, each CJK ideograph/kana is a word of its own
+// (Chinese and Japanese have no spaces; their "words" are then character uni- and bigrams), and
+// any other byte, malformed ones included, is part of a word. No byte sequence is an error.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+namespace sparouter::classify {
+
+// Which features a text yields. Part of a trained model: prediction uses the training spec.
+struct FeatureSpec {
+  uint32_t word_ngram_max = 2;  // word 1..n-grams; 0 = none, at most 4
+  uint32_t char_ngram_min = 3;  // byte n-grams inside each space-padded word (like "char_wb")
+  uint32_t char_ngram_max = 5;  // 0 = none; at most 7
+};
+
+enum class FeatureFamily : uint8_t { kWord = 0, kChar = 1 };
+inline constexpr size_t kFeatureFamilies = 2;
+
+namespace features_detail {
+
+inline constexpr uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+
+inline uint64_t mix64(uint64_t x) {  // splitmix64 finaliser: cheap, good avalanche
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  x ^= x >> 31;
+  return x;
+}
+
+enum ByteClass : uint8_t { kSep = 0, kWordByte = 1, kApostrophe = 2, kHigh = 3 };
+
+struct ByteTable {
+  uint8_t cls[256];
+  uint8_t fold[256];  // normalised byte
+  constexpr ByteTable() : cls(), fold() {
+    for (int b = 0; b < 256; ++b) {
+      fold[b] = static_cast<uint8_t>(b);
+      cls[b] = b >= 0x80 ? kHigh : kSep;
+      if (b >= 'a' && b <= 'z') cls[b] = kWordByte;
+      if (b >= 'A' && b <= 'Z') {
+        cls[b] = kWordByte;
+        fold[b] = static_cast<uint8_t>(b - 'A' + 'a');
+      }
+      if (b >= '0' && b <= '9') {
+        cls[b] = kWordByte;
+        fold[b] = '0';
+      }
+    }
+    cls[static_cast<unsigned char>('\'')] = kApostrophe;
+  }
+};
+inline constexpr ByteTable kBytes{};
+
+enum CodePointClass : uint8_t { kCpWord, kCpSep, kCpCjk };
+
+inline CodePointClass classify_code_point(uint32_t cp) {
+  if (cp <= 0xBF) return kCpSep;  // Latin-1 punctuation, NBSP, and C1 controls
+  if (cp == 0xD7 || cp == 0xF7) return kCpSep;
+  if (cp >= 0x2000 && cp <= 0x206F) return kCpSep;  // general punctuation, typographic quotes
+  if (cp >= 0x3000 && cp <= 0x303F) return kCpSep;  // CJK punctuation
+  if ((cp >= 0xFF01 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20) ||
+      (cp >= 0xFF3B && cp <= 0xFF40) || (cp >= 0xFF5B && cp <= 0xFF65)) {
+    return kCpSep;  // full-width punctuation
+  }
+  if ((cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+      (cp >= 0x20000 && cp <= 0x3FFFF)) {
+    return kCpCjk;
+  }
+  return kCpWord;
+}
+
+// Length of a well-formed UTF-8 sequence at p (1 for anything malformed) and its code point.
+inline size_t decode_utf8(const unsigned char* p, size_t left, uint32_t* cp) {
+  const unsigned char b0 = p[0];
+  size_t n = 0;
+  uint32_t v = 0;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    n = 2;
+    v = b0 & 0x1Fu;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    n = 3;
+    v = b0 & 0x0Fu;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    n = 4;
+    v = b0 & 0x07u;
+  } else {
+    return 1;
+  }
+  if (n > left) return 1;
+  for (size_t i = 1; i < n; ++i) {
+    if ((p[i] & 0xC0u) != 0x80u) return 1;
+    v = (v << 6) | (p[i] & 0x3Fu);
+  }
+  if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
+      (v >= 0xD800 && v <= 0xDFFF)) {
+    return 1;  // overlong or surrogate
+  }
+  *cp = v;
+  return n;
+}
+
+}  // namespace features_detail
+
+// Walks `text` and calls sink(uint32_t key, FeatureFamily family) once per feature occurrence.
+// Keys are 32-bit hashes of the feature (collisions among a model's ~10^5 features are rare and
+// harmless); the model maps seen keys to weight rows.
+template <class Sink>
+class FeatureWalker {
+ public:
+  FeatureWalker(const FeatureSpec& spec, Sink& sink)
+      : sink_(sink),
+        word_max_(spec.word_ngram_max > kMaxWordN ? kMaxWordN : spec.word_ngram_max),
+        char_min_(spec.char_ngram_min < 1 ? 1 : spec.char_ngram_min),
+        char_max_(spec.char_ngram_max > 7 ? 7 : spec.char_ngram_max) {}
+
+  void run(std::string_view text) {
+    using namespace features_detail;
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    size_t i = 0;
+    while (i < n) {
+      const unsigned char b = p[i];
+      const uint8_t cls = kBytes.cls[b];
+      if (cls == kWordByte) {
+        word_byte(kBytes.fold[b]);
+        ++i;
+        continue;
+      }
+      if (cls == kSep) {
+        end_word();
+        end_char_run();
+        ++i;
+        continue;
+      }
+      if (cls == kApostrophe) {  // inside a word it is dropped, elsewhere it separates
+        if (!word_open_ || i + 1 >= n || kBytes.cls[p[i + 1]] != kWordByte) {
+          end_word();
+          end_char_run();
+        }
+        ++i;
+        continue;
+      }
+      uint32_t cp = 0;
+      const size_t len = decode_utf8(p + i, n - i, &cp);
+      const CodePointClass cpc = len == 1 ? kCpWord : classify_code_point(cp);
+      if (cpc == kCpWord) {
+        for (size_t k = 0; k < len; ++k) word_byte(p[i + k]);
+      } else if (cpc == kCpSep) {
+        if (cp == 0x2019 && word_open_ && i + len < n && kBytes.cls[p[i + len]] == kWordByte) {
+          // typographic apostrophe inside a word: dropped like '\''
+        } else {
+          end_word();
+          end_char_run();
+        }
+      } else {  // CJK: one word per code point; the char run continues across them
+        if (word_open_ && !cjk_run_) {
+          end_word();
+          end_char_run();
+        }
+        cjk_run_ = true;
+        for (size_t k = 0; k < len; ++k) {
+          char_byte(p[i + k]);
+          word_hash_ = (word_hash_ ^ p[i + k]) * 0x100000001B3ULL;
+        }
+        word_open_ = true;
+        end_word();
+      }
+      i += len;
+    }
+    end_word();
+    end_char_run();
+  }
+
+ private:
+  static constexpr uint32_t kMaxWordN = 4;
+  static constexpr uint64_t kWordSalt = 0x77u;
+  static constexpr uint64_t kFnvBasis = 0xCBF29CE484222325ULL;
+
+  // The key is the top half of a multiplicative hash: cheap (this runs for every byte), and
+  // every input bit reaches it.
+  void emit(uint64_t h, FeatureFamily family) {
+    h ^= h >> 29;
+    sink_(static_cast<uint32_t>((h * features_detail::kMul) >> 32), family);
+  }
+
+  void word_byte(unsigned char b) {
+    if (cjk_run_) {  // a Latin word glued to CJK text starts a new char run
+      end_char_run();
+    }
+    if (!word_open_) word_open_ = true;
+    word_hash_ = (word_hash_ ^ b) * 0x100000001B3ULL;
+    char_byte(b);
+  }
+
+  void char_byte(unsigned char b) {
+    if (char_max_ == 0) return;
+    if (!char_open_) {
+      char_open_ = true;
+      window_ = ' ';
+      window_len_ = 1;
+    }
+    push_char(b);
+  }
+
+  void push_char(unsigned char b) {
+    window_ = (window_ << 8) | b;
+    if (window_len_ < 8) ++window_len_;
+    const uint32_t top = window_len_ < char_max_ ? window_len_ : char_max_;
+    for (uint32_t k = char_min_; k <= top; ++k) {
+      const uint64_t gram = window_ & ((uint64_t{1} << (8 * k)) - 1);
+      emit(gram ^ (uint64_t{k} << 58), FeatureFamily::kChar);
+    }
+  }
+
+  void end_char_run() {
+    if (char_open_) {
+      push_char(' ');
+      char_open_ = false;
+    }
+    cjk_run_ = false;
+  }
+
+  void end_word() {
+    if (!word_open_) return;
+    word_open_ = false;
+    const uint64_t h = word_hash_;
+    word_hash_ = kFnvBasis;
+    if (word_max_ == 0) return;
+    // history_[0] is the newest word; n-gram k joins the k newest words
+    for (uint32_t k = kMaxWordN - 1; k > 0; --k) history_[k] = history_[k - 1];
+    history_[0] = h;
+    if (history_len_ < kMaxWordN) ++history_len_;
+    uint64_t g = h;
+    emit(g ^ kWordSalt, FeatureFamily::kWord);
+    const uint32_t top = history_len_ < word_max_ ? history_len_ : word_max_;
+    for (uint32_t k = 1; k < top; ++k) {
+      g = features_detail::mix64(g + kWordSalt) ^ history_[k];
+      emit(g * features_detail::kMul + k, FeatureFamily::kWord);
+    }
+  }
+
+  Sink& sink_;
+  uint32_t word_max_;
+  uint32_t char_min_;
+  uint32_t char_max_;
+  uint64_t word_hash_ = kFnvBasis;
+  uint64_t history_[kMaxWordN] = {};
+  uint32_t history_len_ = 0;
+  uint64_t window_ = 0;
+  uint32_t window_len_ = 0;
+  bool word_open_ = false;
+  bool char_open_ = false;
+  bool cjk_run_ = false;
+};
+
+template <class Sink>
+void walk_features(std::string_view text, const FeatureSpec& spec, Sink&& sink) {
+  FeatureWalker<std::remove_reference_t<Sink>> walker(spec, sink);
+  walker.run(text);
+}
+
+}  // namespace sparouter::classify

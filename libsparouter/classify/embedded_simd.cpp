@@ -1,0 +1,146 @@
+#include "classify/embedded_simd.hpp"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SR_EMBEDDED_X86 1
+#include <immintrin.h>
+#endif
+
+namespace sparouter::classify::simd {
+namespace {
+
+// Portable forms: plain loops that the compiler vectorises for the baseline ISA.
+void axpy_portable(float a, const float* x, float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+void scale_axpy_portable(float a, const float* x, float b, float* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] = b * y[i] + a * x[i];
+}
+
+float dot_portable(const float* x, const float* y, size_t n) {
+  float s[4] = {0, 0, 0, 0};  // four partial sums let the loop vectorise without -ffast-math
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    for (size_t k = 0; k < 4; ++k) s[k] += x[i + k] * y[i + k];
+  }
+  for (; i < n; ++i) s[0] += x[i] * y[i];
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+void axpy_i8x2_portable(const int8_t* x, float a1, size_t n1, float a2, size_t n2, float* y) {
+  for (size_t i = 0; i < n1; ++i) y[i] += a1 * static_cast<float>(x[i]);
+  for (size_t i = n1; i < n1 + n2; ++i) y[i] += a2 * static_cast<float>(x[i]);
+}
+
+constexpr Kernels kPortable{axpy_portable, scale_axpy_portable, dot_portable, axpy_i8x2_portable,
+                            "portable"};
+
+#ifdef SR_EMBEDDED_X86
+
+__attribute__((target("avx2,fma"))) void axpy_avx2(float a, const float* x, float* y, size_t n) {
+  const __m256 va = _mm256_set1_ps(a);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+  }
+  for (; i < n; ++i) y[i] += a * x[i];
+}
+
+__attribute__((target("avx2,fma"))) void scale_axpy_avx2(float a, const float* x, float b, float* y,
+                                                         size_t n) {
+  const __m256 va = _mm256_set1_ps(a);
+  const __m256 vb = _mm256_set1_ps(b);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 t = _mm256_mul_ps(vb, _mm256_loadu_ps(y + i));
+    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), t));
+  }
+  for (; i < n; ++i) y[i] = b * y[i] + a * x[i];
+}
+
+__attribute__((target("avx2,fma"))) float dot_avx2(const float* x, const float* y, size_t n) {
+  __m256 s0 = _mm256_setzero_ps();
+  __m256 s1 = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), s0);
+    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8), s1);
+  }
+  for (; i + 8 <= n; i += 8)
+    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), s0);
+  s0 = _mm256_add_ps(s0, s1);
+  const __m128 h = _mm_add_ps(_mm256_castps256_ps128(s0), _mm256_extractf128_ps(s0, 1));
+  const __m128 q = _mm_add_ps(h, _mm_movehl_ps(h, h));
+  float s = _mm_cvtss_f32(_mm_add_ss(q, _mm_shuffle_ps(q, q, 1)));
+  for (; i < n; ++i) s += x[i] * y[i];
+  return s;
+}
+
+__attribute__((target("avx2,fma"))) void axpy_i8x2_avx2(const int8_t* x, float a1, size_t n1,
+                                                        float a2, size_t n2, float* y) {
+  __m256 va = _mm256_set1_ps(a1);
+  for (size_t i = 0; i < n1 + n2; i += 16) {
+    if (i == n1) va = _mm256_set1_ps(a2);
+    const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
+    const __m256 lo = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(q));
+    const __m256 hi = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(q, 8)));
+    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, lo, _mm256_loadu_ps(y + i)));
+    _mm256_storeu_ps(y + i + 8, _mm256_fmadd_ps(va, hi, _mm256_loadu_ps(y + i + 8)));
+  }
+}
+
+constexpr Kernels kAvx2{axpy_avx2, scale_axpy_avx2, dot_avx2, axpy_i8x2_avx2, "avx2"};
+
+// AVX-512: twice the lanes for the two kernels that dominate (prediction rows, training rows).
+__attribute__((target("avx512f"))) void axpy_avx512(float a, const float* x, float* y, size_t n) {
+  const __m512 va = _mm512_set1_ps(a);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    _mm512_storeu_ps(y + i, _mm512_fmadd_ps(va, _mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i)));
+  }
+  if (i < n) {
+    const __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
+    const __m512 r =
+        _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i));
+    _mm512_mask_storeu_ps(y + i, m, r);
+  }
+}
+
+__attribute__((target("avx512f"))) void axpy_i8x2_avx512(const int8_t* x, float a1, size_t n1,
+                                                         float a2, size_t n2, float* y) {
+  __m512 va = _mm512_set1_ps(a1);
+  for (size_t i = 0; i < n1 + n2; i += 16) {
+    if (i == n1) va = _mm512_set1_ps(a2);
+    const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
+    // The maskz forms: GCC 12 warns about the unmasked ones' undefined pass-through operand.
+    const __m512 v = _mm512_maskz_cvtepi32_ps(0xFFFF, _mm512_maskz_cvtepi8_epi32(0xFFFF, q));
+    _mm512_storeu_ps(y + i, _mm512_fmadd_ps(va, v, _mm512_loadu_ps(y + i)));
+  }
+}
+
+constexpr Kernels kAvx512{axpy_avx512, scale_axpy_avx2, dot_avx2, axpy_i8x2_avx512, "avx512"};
+
+const Kernels& pick() noexcept {
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (avx2 && __builtin_cpu_supports("avx512f")) return kAvx512;
+  if (avx2) return kAvx2;
+  return kPortable;
+}
+
+#else
+
+const Kernels& pick() noexcept { return kPortable; }
+
+#endif
+
+}  // namespace
+
+const Kernels& kernels() noexcept {
+  static const Kernels& chosen = pick();
+  return chosen;
+}
+
+const Kernels& portable_kernels() noexcept { return kPortable; }
+
+}  // namespace sparouter::classify::simd

@@ -1,0 +1,45 @@
+// Feature key -> weight row, for the features seen in training. Open addressing with linear
+// probing at a load factor of at most 1/2: one or two cache lines per lookup, and a miss (a
+// feature the model never saw, common in long prompts) ends at the first empty slot.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace sparouter::classify {
+
+class FeatureTable {
+ public:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+  // Row i gets keys[i]; keys must be distinct.
+  void build(const std::vector<uint32_t>& keys);
+
+  uint32_t find(uint32_t key) const noexcept {
+    size_t i = slot_of(key);
+    for (;;) {
+      const uint64_t s = slots_[i];
+      const uint32_t row = static_cast<uint32_t>(s >> 32);
+      if (row == kNone) return kNone;
+      if (static_cast<uint32_t>(s) == key) return row;
+      i = (i + 1) & mask_;
+    }
+  }
+
+  // Where find(key) starts looking, to prefetch it.
+  const void* probe_address(uint32_t key) const noexcept { return &slots_[slot_of(key)]; }
+
+  size_t size() const noexcept { return size_; }
+  size_t memory_bytes() const noexcept { return slots_.capacity() * sizeof(uint64_t); }
+
+ private:
+  // Keys are already hashes: their low bits pick the slot.
+  size_t slot_of(uint32_t key) const noexcept { return static_cast<size_t>(key) & mask_; }
+
+  std::vector<uint64_t> slots_ = std::vector<uint64_t>(1, ~uint64_t{0});  // (row << 32) | key
+  size_t mask_ = 0;
+  size_t size_ = 0;
+};
+
+}  // namespace sparouter::classify

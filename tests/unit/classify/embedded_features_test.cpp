@@ -1,0 +1,126 @@
+#include "classify/embedded_features.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "classify/embedded_simd.hpp"
+#include "classify/embedded_table.hpp"
+
+namespace sparouter::classify {
+namespace {
+
+using Features = std::vector<std::pair<uint32_t, FeatureFamily>>;
+
+Features features(std::string_view text, const FeatureSpec& spec = {}) {
+  Features out;
+  walk_features(text, spec, [&out](uint32_t key, FeatureFamily f) { out.emplace_back(key, f); });
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+size_t count(const Features& f, FeatureFamily family) {
+  return static_cast<size_t>(
+      std::count_if(f.begin(), f.end(), [&](const auto& p) { return p.second == family; }));
+}
+
+TEST(EmbeddedFeatures, EmptyAndSeparatorOnlyTextsHaveNone) {
+  EXPECT_TRUE(features("").empty());
+  EXPECT_TRUE(features("  ?! \t\n ... ").empty());
+}
+
+TEST(EmbeddedFeatures, LowerCasesAsciiAndFoldsDigits) {
+  EXPECT_EQ(features("Send 250 EUR to Bob"), features("send 999 eur to bob"));
+  EXPECT_NE(features("send eur"), features("send usd"));
+}
+
+TEST(EmbeddedFeatures, PunctuationSeparatesWordsAndApostrophesJoinThem) {
+  EXPECT_EQ(features("card, arrived?"), features("card arrived"));
+  EXPECT_EQ(features("don't"), features("dont"));
+  EXPECT_EQ(features("don\xE2\x80\x99t"), features("dont"));  // typographic apostrophe
+  EXPECT_EQ(features("\xE2\x80\x9C"
+                     "card\xE2\x80\x9D"),
+            features("card"));  // curly quotes
+}
+
+TEST(EmbeddedFeatures, CountsWordAndCharGrams) {
+  FeatureSpec spec;  // words 1-2, chars 3-5
+  const Features f = features("ab cd", spec);
+  // words: "ab", "cd", "ab cd"; chars per padded word " ab " (4 bytes): 2 trigrams + 1 4-gram.
+  EXPECT_EQ(count(f, FeatureFamily::kWord), 3u);
+  EXPECT_EQ(count(f, FeatureFamily::kChar), 6u);
+  spec.word_ngram_max = 0;
+  EXPECT_EQ(count(features("ab cd", spec), FeatureFamily::kWord), 0u);
+  spec.char_ngram_max = 0;
+  EXPECT_TRUE(features("ab cd", spec).empty());
+}
+
+TEST(EmbeddedFeatures, EachCjkCharacterIsAWord) {
+  FeatureSpec spec;
+  spec.char_ngram_max = 0;
+  // Three ideographs: 3 unigrams + 2 bigrams; the full stop separates.
+  EXPECT_EQ(features("\xE6\x88\x91\xE7\x9A\x84\xE5\x8D\xA1\xE3\x80\x82", spec).size(), 5u);
+  EXPECT_EQ(features("\xE6\x88\x91\xE7\x9A\x84\xE5\x8D\xA1", spec),
+            features("\xE6\x88\x91 \xE7\x9A\x84 \xE5\x8D\xA1", spec));
+}
+
+TEST(EmbeddedFeatures, KeepsOtherNonAsciiBytesInWords) {
+  EXPECT_NE(features("caf\xC3\xA9"), features("caf"));
+  EXPECT_EQ(count(features("\xD0\xBA\xD0\xB0\xD1\x80\xD1\x82\xD0\xB0"), FeatureFamily::kWord), 1u);
+}
+
+TEST(EmbeddedFeatures, MalformedUtf8IsJustBytes) {
+  const std::string bad[] = {"\xFF\xFE",
+                             "\xE6\x88",
+                             "\xC0\xAF",
+                             "\xED\xA0\x80",
+                             "\xF4\x90\x80\x80",
+                             std::string("a\0b", 3),
+                             "\x80\x80\x80 abc \xE6"};
+  for (const std::string& s : bad) {
+    const Features f = features(s);
+    EXPECT_FALSE(f.empty()) << "bytes are kept as word bytes";
+  }
+}
+
+TEST(EmbeddedFeatures, IsDeterministic) {
+  const std::string text = "How do I top up my card with Apple Pay?";
+  EXPECT_EQ(features(text), features(text));
+}
+
+TEST(EmbeddedTable, FindsEveryKeyAndMissesOthers) {
+  std::vector<uint32_t> keys;
+  for (uint32_t i = 0; i < 1000; ++i) keys.push_back(i * 2654435761u);
+  FeatureTable table;
+  table.build(keys);
+  EXPECT_EQ(table.size(), keys.size());
+  for (uint32_t row = 0; row < keys.size(); ++row) EXPECT_EQ(table.find(keys[row]), row);
+  EXPECT_EQ(table.find(12345), FeatureTable::kNone);
+  FeatureTable empty;
+  EXPECT_EQ(empty.find(0), FeatureTable::kNone);
+}
+
+TEST(EmbeddedSimd, KernelsMatchPortableForms) {
+  const simd::Kernels& fast = simd::kernels();
+  const simd::Kernels& slow = simd::portable_kernels();
+  std::vector<float> x(37);
+  std::vector<int8_t> q(48);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i % 7) - 3.0f;
+  for (size_t i = 0; i < q.size(); ++i)
+    q[i] = static_cast<int8_t>(static_cast<int>(i * 37 % 255) - 127);
+  std::vector<float> a(48, 1.0f), b(48, 1.0f);
+  fast.axpy(0.5f, x.data(), a.data(), x.size());
+  slow.axpy(0.5f, x.data(), b.data(), x.size());
+  fast.scale_axpy(0.25f, x.data(), 0.5f, a.data(), x.size());
+  slow.scale_axpy(0.25f, x.data(), 0.5f, b.data(), x.size());
+  fast.axpy_i8x2(q.data(), 0.125f, 32, -0.5f, 16, a.data());
+  slow.axpy_i8x2(q.data(), 0.125f, 32, -0.5f, 16, b.data());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_FLOAT_EQ(a[i], b[i]) << i;
+  EXPECT_NEAR(fast.dot(x.data(), a.data(), x.size()), slow.dot(x.data(), b.data(), x.size()), 1e-3);
+}
+
+}  // namespace
+}  // namespace sparouter::classify
