@@ -70,8 +70,26 @@ struct Router::Impl {
   uint64_t seed = 0;
   mutable std::atomic<uint64_t> draws{0};
   select::HealthRegistry registry;
-  std::atomic<std::shared_ptr<const Snapshot>> current;
   std::mutex apply_mutex;  // one apply at a time; routes never take it
+
+  // The applied snapshot. A plain mutex around a pointer copy: libstdc++ 12's
+  // atomic<shared_ptr> unlocks its load with a relaxed store, which ThreadSanitizer rightly
+  // reports against a concurrent store. The critical section is two refcount operations.
+  std::shared_ptr<const Snapshot> load() const {
+    std::lock_guard<std::mutex> lock(current_mutex_);
+    return current_;
+  }
+  void store(std::shared_ptr<const Snapshot> s) {
+    std::lock_guard<std::mutex> lock(current_mutex_);
+    current_.swap(s);
+    // `s` (the previous snapshot) is released outside the lock, when it leaves scope.
+  }
+
+ private:
+  mutable std::mutex current_mutex_;
+  std::shared_ptr<const Snapshot> current_;
+
+ public:
 
   int64_t now_ms() const { return clock->now_ms(); }
 
@@ -182,11 +200,11 @@ Router::~Router() = default;
 
 Result<std::string> Router::apply(const RouterConfig& config) {
   std::lock_guard<std::mutex> lock(impl_->apply_mutex);
-  auto previous = impl_->current.load(std::memory_order_acquire);
+  auto previous = impl_->load();
   auto compiled = compile_snapshot(config, &impl_->registry, previous.get());
   if (!compiled.ok()) return compiled.error();
   std::string version = compiled.value()->version;
-  impl_->current.store(std::move(compiled).value(), std::memory_order_release);
+  impl_->store(std::move(compiled).value());
   previous.reset();
   impl_->registry.prune();  // forget health of deployments no snapshot holds any more
   return version;
@@ -206,7 +224,7 @@ Status Router::check(const RouterConfig& config) {
 Status Router::route(std::string_view body, Decision& out, bool explain) const {
   int64_t t0 = steady_us();
   reset(out);
-  std::shared_ptr<const Snapshot> s = impl_->current.load(std::memory_order_acquire);
+  std::shared_ptr<const Snapshot> s = impl_->load();
   if (!s) return Error{Code::kUnavailable, "no configuration has been applied", ""};
   ThreadScratch& ts = scratch();
   if (Status st = ts.parser.parse(body, ts.text); !st.ok()) return st;
@@ -231,7 +249,7 @@ Status Router::classify_text(std::string_view text, Decision& out) const {
 Status Router::Impl::classify(std::string_view input, bool is_text, Decision& out) const {
   int64_t t0 = steady_us();
   reset(out);
-  std::shared_ptr<const Snapshot> s = current.load(std::memory_order_acquire);
+  std::shared_ptr<const Snapshot> s = load();
   if (!s) return Error{Code::kUnavailable, "no configuration has been applied", ""};
   ThreadScratch& ts = scratch();
   Status parsed = is_text ? ts.parser.parse_text(input, ts.text) : ts.parser.parse(input, ts.text, false);
@@ -284,7 +302,7 @@ void Router::report(const Decision& decision, const Candidate& candidate, Outcom
 
 Status Router::report(std::string_view deployment_id, Outcome outcome, int64_t latency_us,
                       std::optional<int64_t> retry_after_ms) const {
-  std::shared_ptr<const Snapshot> s = impl_->current.load(std::memory_order_acquire);
+  std::shared_ptr<const Snapshot> s = impl_->load();
   if (!s) return Error{Code::kUnavailable, "no configuration has been applied", ""};
   auto it = s->deployment_index.find(deployment_id);
   if (it == s->deployment_index.end()) {
@@ -297,7 +315,7 @@ Status Router::report(std::string_view deployment_id, Outcome outcome, int64_t l
 }
 
 std::shared_ptr<const Snapshot> Router::snapshot() const {
-  return impl_->current.load(std::memory_order_acquire);
+  return impl_->load();
 }
 
 std::string Router::version() const {
