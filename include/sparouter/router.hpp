@@ -49,7 +49,7 @@ struct Explanation {
   std::vector<std::string> matched;    // keywords and regex text that matched
   std::optional<double> confidence;    // the classifier's top probability
   std::vector<std::pair<std::string, double>> scores;  // group -> probability, best first
-  int64_t latency_us = 0;              // time spent deciding
+  int64_t latency_us = 0;              // time spent deciding (set when explaining)
 };
 
 // The router's answer for one request. Reuse one per thread to avoid allocation.

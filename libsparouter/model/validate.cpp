@@ -5,21 +5,12 @@
 #include <map>
 #include <set>
 
+#include "common/text.hpp"
 #include "model/json_read.hpp"
 #include "model/names.hpp"
 
 namespace sparouter::model {
 namespace {
-
-// Built by appending: GCC 12 warns falsely (-Wrestrict) on "\"" + std::string&&.
-std::string quoted(std::string_view s) {
-  std::string q;
-  q.reserve(s.size() + 2);
-  q += '"';
-  q += s;
-  q += '"';
-  return q;
-}
 
 Status check_id(std::string_view id, const std::string& param, const char* what) {
   if (is_valid_id(id)) return {};

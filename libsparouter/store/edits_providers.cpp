@@ -2,6 +2,7 @@
 #include <set>
 
 #include "crypto/mask.hpp"
+#include "common/text.hpp"
 #include "store/edits.hpp"
 #include "store/ids.hpp"
 
@@ -9,14 +10,6 @@ namespace sparouter::store {
 namespace {
 
 constexpr size_t kMaxKeySize = 8192;
-
-std::string quoted(std::string_view s) {
-  std::string q;
-  q += '"';
-  q += s;
-  q += '"';
-  return q;
-}
 
 Error not_found(std::string_view id) {
   return Error{Code::kNotFound, "provider " + quoted(id) + " not found", ""};

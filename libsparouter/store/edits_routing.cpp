@@ -1,18 +1,11 @@
 // Group and deployment edits.
+#include "common/text.hpp"
 #include "store/edits.hpp"
 
 namespace sparouter::store {
 namespace {
 
 constexpr int kIdAttempts = 100;
-
-std::string quoted(std::string_view s) {
-  std::string q;
-  q += '"';
-  q += s;
-  q += '"';
-  return q;
-}
 
 Error group_not_found(std::string_view name) {
   return Error{Code::kNotFound, "group " + quoted(name) + " not found", ""};

@@ -1,16 +1,10 @@
+#include "common/text.hpp"
 #include "store/edits.hpp"
 
 namespace sparouter::store {
 namespace {
 constexpr size_t kListed = 20;  // a message lists this many references, then counts the rest
 
-std::string quoted(std::string_view s) {
-  std::string q;
-  q += '"';
-  q += s;
-  q += '"';
-  return q;
-}
 }  // namespace
 
 Provider* find_provider(RouterConfig& c, std::string_view id) {
