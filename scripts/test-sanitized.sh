@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
+export CCACHE_BASEDIR="$PWD"  # cache hits across checkouts in different folders
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSPAROUTER_SANITIZE=address,undefined

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
 jobs="$(nproc)"
+export CCACHE_BASEDIR="$PWD"  # cache hits across checkouts in different folders
 
 bash scripts/setup-debian.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPAROUTER_BUILD_BENCHMARKS=ON
