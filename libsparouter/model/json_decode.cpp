@@ -57,6 +57,23 @@ Status decode_health(const rapidjson::Value& v, const std::string& path, Provide
   return r.status();
 }
 
+// Decodes the array under `key` (if present) element by element with decode(), each element
+// starting from `fresh`; `out` is replaced only when every element decodes.
+template <class T>
+Status decode_list(ObjectReader& r, const char* key, std::vector<T>& out, const T& fresh = T{}) {
+  const rapidjson::Value* arr = r.array(key);
+  if (!arr) return r.status();
+  std::vector<T> list;
+  list.reserve(arr->Size());
+  for (rapidjson::SizeType i = 0; i < arr->Size(); ++i) {
+    T item = fresh;
+    if (Status s = decode((*arr)[i], json_path(r.path_of(key), i), item); !s.ok()) return s;
+    list.push_back(std::move(item));
+  }
+  out = std::move(list);
+  return {};
+}
+
 }  // namespace
 
 Status decode(const rapidjson::Value& v, const std::string& path, Provider& out) {
@@ -99,18 +116,9 @@ Status decode(const rapidjson::Value& v, const std::string& path, Group& out) {
   r.str("name", out.name);
   r.str("description", out.description);
   r.str_list("fallbacks", out.fallbacks);
-  if (const rapidjson::Value* deps = r.array("deployments")) {
-    std::vector<Deployment> list;
-    for (rapidjson::SizeType i = 0; i < deps->Size(); ++i) {
-      Deployment d;
-      d.group = out.name;
-      if (Status s = decode((*deps)[i], json_path(r.path_of("deployments"), i), d); !s.ok()) {
-        return s;
-      }
-      list.push_back(std::move(d));
-    }
-    out.deployments = std::move(list);
-  }
+  Deployment fresh;
+  fresh.group = out.name;  // implied by where the deployment sits
+  if (Status s = decode_list(r, "deployments", out.deployments, fresh); !s.ok()) return s;
   return r.status();
 }
 
@@ -136,17 +144,7 @@ Status decode(const rapidjson::Value& v, const std::string& path, ClassifierConf
   ObjectReader r(v, path);
   read_enum(r, "mode", out.mode, &classifier_mode_from, "rules_only, classifier_only, hybrid");
   r.str("default_group", out.default_group);
-  if (const rapidjson::Value* rules = r.array("rules")) {
-    std::vector<Rule> list;
-    for (rapidjson::SizeType i = 0; i < rules->Size(); ++i) {
-      Rule rule;
-      if (Status s = decode((*rules)[i], json_path(r.path_of("rules"), i), rule); !s.ok()) {
-        return s;
-      }
-      list.push_back(std::move(rule));
-    }
-    out.rules = std::move(list);
-  }
+  if (Status s = decode_list(r, "rules", out.rules); !s.ok()) return s;
   if (const rapidjson::Value* c = r.object("classifier")) {
     ClassifierSpec& spec = out.classifier;
     ObjectReader cr(*c, r.path_of("classifier"));
@@ -191,24 +189,8 @@ Status decode(const rapidjson::Value& v, const std::string& path, Settings& out)
 
 Status decode(const rapidjson::Value& v, const std::string& path, RouterConfig& out) {
   ObjectReader r(v, path);
-  if (const rapidjson::Value* providers = r.array("providers")) {
-    for (rapidjson::SizeType i = 0; i < providers->Size(); ++i) {
-      Provider p;
-      if (Status s = decode((*providers)[i], json_path(r.path_of("providers"), i), p); !s.ok()) {
-        return s;
-      }
-      out.providers.push_back(std::move(p));
-    }
-  }
-  if (const rapidjson::Value* groups = r.array("groups")) {
-    for (rapidjson::SizeType i = 0; i < groups->Size(); ++i) {
-      Group g;
-      if (Status s = decode((*groups)[i], json_path(r.path_of("groups"), i), g); !s.ok()) {
-        return s;
-      }
-      out.groups.push_back(std::move(g));
-    }
-  }
+  if (Status s = decode_list(r, "providers", out.providers); !s.ok()) return s;
+  if (Status s = decode_list(r, "groups", out.groups); !s.ok()) return s;
   if (const rapidjson::Value* c = r.object("classifier")) {
     if (Status s = decode(*c, r.path_of("classifier"), out.classifier); !s.ok()) return s;
   }
