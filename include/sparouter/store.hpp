@@ -25,20 +25,6 @@
 
 namespace sparouter {
 
-struct FileHash {
-  std::string path;    // e.g. "litellm/config.yaml"
-  std::string sha256;  // hex
-  bool operator==(const FileHash&) const = default;
-};
-
-// One successful apply, as the history keeps it (newest last).
-struct AppliedVersion {
-  std::string version;
-  std::string applied_at;  // RFC 3339 UTC
-  std::vector<FileHash> files;
-  bool operator==(const AppliedVersion&) const = default;
-};
-
 // Everything the store holds apart from its key material.
 struct StoredState {
   RouterConfig config;

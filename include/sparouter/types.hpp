@@ -129,6 +129,21 @@ struct Settings {
   bool operator==(const Settings&) const = default;
 };
 
+// A file of a generated configuration and its hash; the apply history keeps these.
+struct FileHash {
+  std::string path;    // e.g. "litellm/config.yaml"
+  std::string sha256;  // hex
+  bool operator==(const FileHash&) const = default;
+};
+
+// One successful apply, as the history keeps it (newest last).
+struct AppliedVersion {
+  std::string version;
+  std::string applied_at;  // RFC 3339 UTC
+  std::vector<FileHash> files;
+  bool operator==(const AppliedVersion&) const = default;
+};
+
 // Everything a router needs to serve: one JSON document (see json_codec), one snapshot.
 struct RouterConfig {
   std::vector<Provider> providers;
