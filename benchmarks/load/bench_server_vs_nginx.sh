@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# The server under load, next to nginx as a plain reverse proxy to the same upstream, in one run.
+#   upstream: http_fixed_server answering every request with one chat.completion JSON
+#   sparouter-server: 3 groups, 7 deployments, 20 rules, embedded classifier (hybrid), clients
+#     send model "auto" with ~1 KB bodies (server_config.py sets it up through the admin API)
+#   nginx: proxy_pass to the upstream with keep-alive connections
+# For each: wrk at 32 and 128 connections (requests/s, p99, CPU per request of the server
+# process), RSS idle and at peak; time to first byte of a streamed answer (sparouter-fake-upstream
+# as the upstream, curl, median of N) through each.
+#
+#   benchmarks/load/bench_server_vs_nginx.sh [build dir]
+# Environment: DURATION (10 s), ROUNDS (2, alternating order), THREADS (1: server threads and
+#   nginx workers), TTFB_N (200), NGINX, WRK. Needs nginx-light, wrk, curl, python3.
+set -euo pipefail
+
+BUILD=${1:-build}
+SERVER_BIN=$BUILD/bin/sparouter-server
+FAKE_BIN=$BUILD/bin/sparouter-fake-upstream
+FIXED_BIN=$BUILD/benchmarks/load/http_fixed_server
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-2}
+THREADS=${THREADS:-1}
+TTFB_N=${TTFB_N:-200}
+NGINX=${NGINX:-/usr/sbin/nginx}
+WRK=${WRK:-wrk}
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+for tool in "$SERVER_BIN" "$FAKE_BIN" "$FIXED_BIN" "$NGINX"; do
+  [[ -x $tool ]] || { echo "missing executable: $tool (build with -DSPAROUTER_BUILD_BENCHMARKS=ON)" >&2; exit 2; }
+done
+command -v "$WRK" >/dev/null || { echo "missing wrk (apt-get install wrk)" >&2; exit 2; }
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_for() {  # wait_for <file> <pattern>
+  for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
+  echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1
+}
+cpu_ticks() {
+  local total=0 pid rest
+  for pid in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    [[ -r /proc/$pid/stat ]] || continue
+    rest=$(sed 's/^.*) //' /proc/"$pid"/stat)
+    total=$((total + $(echo "$rest" | awk '{print $12 + $13}')))
+  done
+  echo "$total"
+}
+rss_kb() {  # VmRSS / VmHWM of a process and its children (nginx workers), in KiB
+  local total=0 pid
+  for pid in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    total=$((total + $(awk -v k="$2:" '$1 == k {print $2}' /proc/"$pid"/status)))
+  done
+  echo "$total"
+}
+
+# The upstream: one chat.completion for every request.
+cat > "$WORK/answer.json" <<'JSON'
+{"id":"chatcmpl-load","object":"chat.completion","created":1700000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"A short fixed answer from the load-test upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":200,"completion_tokens":10,"total_tokens":210}}
+JSON
+UP_PORT=$(free_port)
+"$FIXED_BIN" --port "$UP_PORT" --threads 1 --body "$WORK/answer.json" > "$WORK/up.out" 2>&1 &
+PIDS+=($!)
+wait_for "$WORK/up.out" LISTENING
+
+# A streaming upstream for the time-to-first-byte comparison.
+"$FAKE_BIN" --port 0 --name stream --chunk-delay-ms 5 > "$WORK/fake.out" 2>&1 &
+PIDS+=($!)
+wait_for "$WORK/fake.out" "listening on"
+FAKE_PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/fake.out" | head -1)
+
+# nginx as a reverse proxy: keep-alive to the upstream, no buffering of streamed answers.
+NGINX_PORT=$(free_port)
+NGINX_STREAM_PORT=$(free_port)
+cat > "$WORK/nginx.conf" <<CONF
+daemon off;
+master_process on;
+worker_processes $THREADS;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/tmp-body;
+  proxy_temp_path $WORK/tmp-proxy;
+  fastcgi_temp_path $WORK/tmp-fastcgi;
+  uwsgi_temp_path $WORK/tmp-uwsgi;
+  scgi_temp_path $WORK/tmp-scgi;
+  keepalive_requests 100000000;
+  upstream fixed { server 127.0.0.1:$UP_PORT; keepalive 256; }
+  upstream streaming { server 127.0.0.1:$FAKE_PORT; keepalive 16; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { proxy_pass http://fixed; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+  server {
+    listen 127.0.0.1:$NGINX_STREAM_PORT;
+    location / { proxy_pass http://streaming; proxy_http_version 1.1; proxy_set_header Connection "";
+                 proxy_buffering off; }
+  }
+}
+CONF
+"$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
+NGINX_PID=$!
+PIDS+=($NGINX_PID)
+
+# sparouter-server, configured through its admin API.
+mkdir -p "$WORK/sr"
+(cd "$WORK/sr" && PORT=0 THREADS=$THREADS ADMIN_TOKEN=load-token APP_SECRET=load-test-secret-0123456789 \
+   STATE_FILE=state.json CONFIG_DIR=config ACCESS_LOG=off exec "$OLDPWD/$SERVER_BIN" --no-console \
+   > "$WORK/sr.out" 2> "$WORK/sr.err") &
+SR_PID=$!
+PIDS+=($SR_PID)
+wait_for "$WORK/sr.out" "listening on"
+SR_PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/sr.out")
+python3 "$HERE/server_config.py" "$SR_PORT" load-token "http://127.0.0.1:$UP_PORT/v1" "$WORK/body.json" > /dev/null
+sleep 0.5
+SR_IDLE_RSS=$(rss_kb "$SR_PID" VmRSS)
+NG_IDLE_RSS=$(rss_kb "$NGINX_PID" VmRSS)
+
+# Both answer, and sparouter routed by the classifier.
+curl -sf -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
+  "http://127.0.0.1:$SR_PORT/v1/chat/completions" || { echo "sparouter does not answer" >&2; cat "$WORK/sr.err" >&2; exit 1; }
+grep -i '^x-sparouter-route-source' "$WORK/h" >&2
+curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
+  "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" || { echo "nginx does not answer" >&2; exit 1; }
+
+cat > "$WORK/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$WORK/body.json", "rb"); wrk.body = f:read("*a"); f:close()
+LUA
+
+HZ=$(getconf CLK_TCK)
+# run_one <pid> <port> <connections>: prints "rps requests cpu_s p99_ms errors"
+run_one() {
+  local pid=$1 port=$2 c=$3 before after out
+  "$WRK" -t1 -c"$c" -d2s -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
+  before=$(cpu_ticks "$pid")
+  out=$("$WRK" -t1 -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions")
+  after=$(cpu_ticks "$pid")
+  local rps requests p99 errors
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; print v}')
+  errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {gsub(/ +/," "); printf "%s;", $0}')
+  echo "$rps $requests $(awk -v t=$((after - before)) -v hz="$HZ" 'BEGIN {printf "%.3f", t / hz}') $p99 ${errors:-none}"
+}
+
+echo "sparouter-server vs nginx reverse proxy; ~1 KB chat bodies (model auto), wrk -t1 -d${DURATION}s x ${ROUNDS} rounds, ${THREADS} server thread(s)/worker(s), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+printf "%-6s %-10s %11s %9s %11s %8s  %s\n" conns server "requests/s" "p99 ms" "cpu us/req" "ratio" "errors"
+for c in 32 128; do
+  declare -A REQ=( [sparouter]=0 [nginx]=0 ) CPU=( [sparouter]=0 [nginx]=0 ) P99=( [sparouter]=0 [nginx]=0 ) ERR=( [sparouter]="" [nginx]="" )
+  for round in $(seq "$ROUNDS"); do
+    if (( round % 2 == 1 )); then order="sparouter nginx"; else order="nginx sparouter"; fi
+    for name in $order; do
+      if [[ $name == sparouter ]]; then pid=$SR_PID port=$SR_PORT; else pid=$NGINX_PID port=$NGINX_PORT; fi
+      read -r rps req cpu p99 errors < <(run_one "$pid" "$port" "$c")
+      REQ[$name]=$((REQ[$name] + req))
+      CPU[$name]=$(awk -v a="${CPU[$name]}" -v b="$cpu" 'BEGIN {print a + b}')
+      P99[$name]=$(awk -v a="${P99[$name]}" -v b="$p99" 'BEGIN {print (b > a) ? b : a}')  # worst round
+      [[ $errors == none ]] || ERR[$name]+="$errors"
+    done
+  done
+  for name in nginx sparouter; do
+    rps=$(awk -v n="${REQ[$name]}" -v r="$ROUNDS" -v d="$DURATION" 'BEGIN {printf "%.0f", n / (r * d)}')
+    cpu_us=$(awk -v c="${CPU[$name]}" -v n="${REQ[$name]}" 'BEGIN {printf "%.1f", c * 1e6 / n}')
+    if [[ $name == nginx ]]; then NG_RPS=$rps NG_CPU=$cpu_us NG_P99=${P99[nginx]}; ratio="1.00"
+    else ratio=$(awk -v a="$rps" -v b="$NG_RPS" 'BEGIN {printf "%.2f", a / b}'); fi
+    printf "%-6s %-10s %11s %9s %11s %8s  %s\n" "$c" "$name" "$rps" "${P99[$name]}" "$cpu_us" "$ratio" "${ERR[$name]:-none}"
+  done
+  awk -v sr="$rps" -v ng="$NG_RPS" -v sc="$cpu_us" -v nc="$NG_CPU" -v sp="${P99[sparouter]}" -v np="$NG_P99" -v c="$c" 'BEGIN {
+    printf "  c=%d ratios sparouter/nginx: requests/s %.2fx (goal >= 0.9 at c=32), cpu/request %.2fx (<= 1.3), p99 %.2fx (<= 1.5)\n", c, sr/ng, sc/nc, sp/np }'
+done
+SR_PEAK_RSS=$(rss_kb "$SR_PID" VmHWM)
+NG_PEAK_RSS=$(rss_kb "$NGINX_PID" VmHWM)
+echo "RSS sparouter idle $((SR_IDLE_RSS / 1024)) MiB (goal <= 20), peak $((SR_PEAK_RSS / 1024)) MiB (goal <= 64); nginx idle $((NG_IDLE_RSS / 1024)) MiB, peak $((NG_PEAK_RSS / 1024)) MiB"
+
+# Time to first byte of a streamed answer: sparouter (explicit group -> fake upstream) vs nginx.
+python3 - "$SR_PORT" "http://127.0.0.1:$FAKE_PORT/v1" <<'PY'
+import json, sys, urllib.request
+port, base = sys.argv[1], sys.argv[2]
+def api(m, p, b):
+    r = urllib.request.Request("http://127.0.0.1:%s%s" % (port, p), method=m, data=json.dumps(b).encode(),
+                               headers={"X-Admin-Token": "load-token", "Content-Type": "application/json"})
+    return urllib.request.urlopen(r).read()
+api("POST", "/api/providers", {"id": "stream", "name": "Streaming", "kind": "openai_compatible", "base_url": base})
+api("POST", "/api/routing/groups", {"name": "streamer"})
+api("POST", "/api/routing/groups/streamer/deployments", {"provider_id": "stream", "model": "fake-model"})
+api("POST", "/api/apply", {})
+PY
+STREAM_BODY='{"model":"streamer","stream":true,"messages":[{"role":"user","content":"hi"}]}'
+ttfb_median() {  # <url>: median time_starttransfer in microseconds
+  for _ in $(seq "$TTFB_N"); do
+    curl -s -o /dev/null -w '%{time_starttransfer}\n' -H 'Content-Type: application/json' -d "$STREAM_BODY" "$1"
+  done | sort -n | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)] * 1e6}'
+}
+for round in 1 2; do
+  SR_TTFB=$(ttfb_median "http://127.0.0.1:$SR_PORT/v1/chat/completions")
+  NG_TTFB=$(ttfb_median "http://127.0.0.1:$NGINX_STREAM_PORT/v1/chat/completions")
+  echo "time to first streamed byte (median of $TTFB_N, round $round): sparouter ${SR_TTFB} us, nginx ${NG_TTFB} us, added $((SR_TTFB - NG_TTFB)) us (goal <= 50)"
+done

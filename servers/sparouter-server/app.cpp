@@ -1,0 +1,167 @@
+#include "app.hpp"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "access_log.hpp"
+#include "recording_writer.hpp"
+#include "request_id.hpp"
+#include "runtime/api_error.hpp"
+
+namespace sparouter::server {
+namespace {
+
+using runtime::ApiError;
+using runtime::ErrorType;
+
+http::Headers with(const http::Headers& extra, std::initializer_list<http::Header> more) {
+  http::Headers h = extra;
+  h.insert(h.end(), more.begin(), more.end());
+  return h;
+}
+
+struct Reply {
+  int status = 200;
+  http::Headers headers;
+  std::string body;
+};
+
+// Built outside the coroutines: g++ 12 miscompiles braced temporaries inside co_await
+// expressions (CONTRIBUTING.md).
+Reply error_reply(const http::Headers& extra, const ApiError& e,
+                  std::initializer_list<http::Header> more = {}) {
+  Reply r{e.status, with(extra, {{"Content-Type", "application/json"}}), runtime::error_body(e)};
+  r.headers.insert(r.headers.end(), more.begin(), more.end());
+  return r;
+}
+
+Reply method_not_allowed(const http::Headers& extra, const char* allow) {
+  return error_reply(extra,
+                     {405, ErrorType::kInvalidRequest, fmt::format("use {} here", allow), "",
+                      "method_not_allowed"},
+                     {{"Allow", allow}});
+}
+
+Reply not_found(const http::Headers& extra, std::string message) {
+  return error_reply(extra, {404, ErrorType::kNotFound, std::move(message), "", "unknown_url"});
+}
+
+asio::awaitable<void> send(http::ResponseWriter& w, const Reply& r) {
+  co_await w.send(r.status, r.headers, r.body);
+}
+
+bool is_ops_path(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || path == "/metrics";
+}
+
+}  // namespace
+
+asio::awaitable<void> App::handle(http::Request& request, http::ResponseWriter& writer) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string request_id = request_id_for(request);
+  http::Headers extra{{"x-request-id", request_id}};
+  p_.cors.add_headers(request, extra);
+  RecordingWriter w(writer);
+
+  const std::string_view target = request.target;
+  const std::string_view path = target.substr(0, target.find('?'));
+  runtime::RequestSummary summary;
+
+  if (Cors::is_preflight(request)) {
+    Reply r;
+    r.headers.push_back({"x-request-id", request_id});
+    r.status = p_.cors.preflight(request, r.headers);
+    co_await send(w, r);
+  } else if (path == "/v1" || path.rfind("/v1/", 0) == 0) {
+    if (path == "/v1/chat/completions" && request.method == "POST") {
+      summary = co_await p_.runtime.chat_completions(request, w, extra);
+    } else if (path == "/v1/models" && (request.method == "GET" || request.method == "HEAD")) {
+      summary = co_await p_.runtime.list_models(request, w, extra);
+    } else {
+      const Reply r = path == "/v1/chat/completions" ? method_not_allowed(extra, "POST")
+                      : path == "/v1/models"
+                          ? method_not_allowed(extra, "GET")
+                          : not_found(extra,
+                                      "unknown endpoint; this router serves "
+                                      "/v1/chat/completions and /v1/models");
+      co_await send(w, r);
+    }
+  } else if (admin::Admin::is_admin_path(target)) {
+    co_await p_.admin.handle(request, w, extra);
+  } else if (is_ops_path(path)) {
+    co_await ops(path, request, w, extra);
+  } else {
+    co_await console(path, request, w, extra);
+  }
+
+  if (p_.access_log) {
+    const int64_t latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count();
+    AccessEntry e;
+    e.request_id = request_id;
+    e.method = request.method;
+    e.target = target;
+    e.status = w.status() != 0 ? w.status() : summary.status;
+    e.latency_us = latency_us;
+    e.group = summary.group;
+    e.deployment = summary.deployment;
+    e.provider = summary.provider;
+    e.route_source = summary.route_source;
+    e.attempts = summary.attempts;
+    e.stream = summary.stream;
+    e.error_code = summary.error_code;
+    write_access_line(e);
+  }
+}
+
+asio::awaitable<void> App::ops(std::string_view path, http::Request& request,
+                               http::ResponseWriter& w, const http::Headers& extra) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    const Reply r = method_not_allowed(extra, "GET");
+    co_await send(w, r);
+    co_return;
+  }
+  const http::Headers json = with(extra, {{"Content-Type", "application/json"},
+                                          {"Cache-Control", "no-store"}});
+  const http::Headers text = with(extra, {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"},
+                                          {"Cache-Control", "no-store"}});
+  if (path == "/healthz") {
+    co_await w.send(200, json, R"({"status":"ok"})");
+  } else if (path == "/readyz") {
+    const bool config_loaded = p_.router.snapshot() != nullptr;
+    auto state = p_.store.state();
+    const bool storage_ok = state.ok();
+    const bool ready = config_loaded && storage_ok;
+    std::string body = std::string(R"({"status":")") + (ready ? "ready" : "not_ready") +
+                       R"(","config_loaded":)" + (config_loaded ? "true" : "false") +
+                       R"(,"storage_reachable":)" + (storage_ok ? "true" : "false") + "}";
+    co_await w.send(ready ? 200 : 503, json, body);
+  } else {
+    const std::string body = p_.metrics.render_prometheus(&p_.router);
+    co_await w.send(200, text, body);
+  }
+}
+
+asio::awaitable<void> App::console(std::string_view path, http::Request& request,
+                                   http::ResponseWriter& w, const http::Headers& extra) {
+  if (p_.console == nullptr || (request.method != "GET" && request.method != "HEAD")) {
+    const Reply r = not_found(extra, p_.console == nullptr
+                                         ? "not found (the console is not served here)"
+                                         : "not found");
+    co_await send(w, r);
+    co_return;
+  }
+  StaticReply reply = p_.console->get(path, request.headers);
+  if (reply.status == 404) {
+    const Reply r = not_found(extra, "not found");
+    co_await send(w, r);
+    co_return;
+  }
+  http::Headers h = extra;
+  h.insert(h.end(), reply.headers.begin(), reply.headers.end());
+  co_await w.send(reply.status, h, reply.body);
+}
+
+}  // namespace sparouter::server
