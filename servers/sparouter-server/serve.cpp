@@ -79,6 +79,10 @@ int serve(ServerSettings s) {
   ro.litellm_master_key = s.litellm_master_key;
   ro.router_api_keys = s.router_api_keys;
   if (!s.upstream_ca_file.empty()) ro.client.tls.ca_file = s.upstream_ca_file;
+  // Keep as many upstream connections idle as a busy worker has requests in flight: closing
+  // them after a burst means a new TCP (and TLS) handshake for each request of the next one.
+  ro.client.pool.max_per_origin = 1024;
+  ro.client.pool.max_idle_per_origin = 256;
   runtime::Runtime runtime(router, metrics, ro);
 
   admin::AdminOptions ao;
