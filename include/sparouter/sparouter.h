@@ -234,6 +234,30 @@ SR_API int sr_router_report(const sr_router *router, sr_str deployment_id, int o
  * "recent_failures", "in_flight", "ewma_latency_us"}]. */
 SR_API int sr_router_health_json(const sr_router *router, sr_buf *out);
 
+/* ---- configuration files ------------------------------------------------------------ */
+
+/* The files LiteLLM Proxy and the router read: litellm/config.yaml, router/rules.json and
+ * router/settings.json. `json` is a router configuration as sr_router_apply_json takes it (or a
+ * store's state); a provider counts as having a key when it carries "has_api_key": true or a
+ * sealed key. Keys never appear in the files, only as os.environ/SPAROUTER_KEY_<ID> references.
+ * Equal configurations give byte-identical files and the same version. */
+
+/* Generates the files as JSON: {"version": "...", "files": {"litellm/config.yaml": "...",
+ * "router/rules.json": "...", "router/settings.json": "..."}, "warnings": [...]} (the answer
+ * of API.md's POST /api/generate). */
+SR_API int sr_config_generate_json(const char *json, size_t len, sr_buf *out);
+/* Generates the files and writes them under out_dir (a NUL-terminated path, created when
+ * missing), each atomically; no env file, nothing secret. version_out may be NULL. */
+SR_API int sr_config_generate_to_dir(const char *json, size_t len, const char *out_dir,
+                                     sr_buf *version_out);
+/* Checks the three files of dir: JSON schemas, cross references, and that config.yaml is what
+ * the two JSON files generate. On failure sr_error_last()->param is "<file>:<field>", e.g.
+ * "router/rules.json:groups[0].name". */
+SR_API int sr_config_check_dir(const char *dir);
+/* Reads router/rules.json and router/settings.json of dir (checked as sr_config_check_dir
+ * does) back into a router configuration JSON, ready for sr_router_apply_json. */
+SR_API int sr_config_load_dir(const char *dir, sr_buf *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,6 +10,7 @@
 #include "capi/error_state.hpp"
 #include "model/json_codec.hpp"
 #include "router/snapshot.hpp"
+#include "sparouter/config.hpp"
 #include "sparouter/router.hpp"
 #include "sparouter/sparouter.h"
 
@@ -83,6 +84,49 @@ std::optional<int64_t> retry_after(int64_t ms) {
 }
 
 int status(const sparouter::Status& s) { return s.ok() ? SR_OK : set_error(s.error()); }
+
+// A configuration for the generator: providers with "has_api_key": true count as keyed even
+// without the store's sealed key (the placeholder is never written anywhere).
+sparouter::Result<sparouter::RouterConfig> config_for_generate(std::string_view json) {
+  auto config = sparouter::parse_router_config(json);
+  if (!config.ok()) return config;
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.IsObject() && doc.HasMember("providers") && doc["providers"].IsArray()) {
+    const auto& arr = doc["providers"];
+    for (rapidjson::SizeType i = 0; i < arr.Size() && i < config->providers.size(); ++i) {
+      const auto& p = arr[i];
+      if (p.IsObject() && p.HasMember("has_api_key") && p["has_api_key"].IsTrue() &&
+          !config->providers[i].has_api_key()) {
+        config->providers[i].api_key_sealed = "external";
+      }
+    }
+  }
+  return config;
+}
+
+std::string generated_json(const sparouter::GeneratedConfig& g) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  auto str = [&](std::string_view s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  };
+  w.StartObject();
+  w.Key("version"), str(g.version);
+  w.Key("files");
+  w.StartObject();
+  for (const auto& f : g.files) {
+    str(f.path);
+    str(f.content);
+  }
+  w.EndObject();
+  w.Key("warnings");
+  w.StartArray();
+  for (const auto& x : g.warnings) str(x);
+  w.EndArray();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
 
 }  // namespace
 
@@ -364,6 +408,50 @@ int sr_router_health_json(const sr_router* router, sr_buf* out) {
     }
     w.EndArray();
     return fill_buf(out, std::string_view(buf.GetString(), buf.GetSize()));
+  });
+}
+
+int sr_config_generate_json(const char* json, size_t len, sr_buf* out) {
+  return guarded([&]() -> int {
+    if (!json && len) return null_arg("json");
+    if (!out) return null_arg("out");
+    auto config = config_for_generate(std::string_view(json ? json : "", len));
+    if (!config.ok()) return set_error(config.error());
+    auto g = sparouter::generate_config(config.value());
+    if (!g.ok()) return set_error(g.error());
+    return fill_buf(out, generated_json(g.value()));
+  });
+}
+
+int sr_config_generate_to_dir(const char* json, size_t len, const char* out_dir,
+                              sr_buf* version_out) {
+  return guarded([&]() -> int {
+    if (!json && len) return null_arg("json");
+    if (!out_dir) return null_arg("out_dir");
+    auto config = config_for_generate(std::string_view(json ? json : "", len));
+    if (!config.ok()) return set_error(config.error());
+    auto g = sparouter::generate_config(config.value());
+    if (!g.ok()) return set_error(g.error());
+    int rc = status(sparouter::write_generated_files(g.value(), out_dir));
+    if (rc != SR_OK) return rc;
+    return version_out ? fill_buf(version_out, g->version) : SR_OK;
+  });
+}
+
+int sr_config_check_dir(const char* dir) {
+  return guarded([&]() -> int {
+    if (!dir) return null_arg("dir");
+    return status(sparouter::check_config_dir(dir));
+  });
+}
+
+int sr_config_load_dir(const char* dir, sr_buf* out) {
+  return guarded([&]() -> int {
+    if (!dir) return null_arg("dir");
+    if (!out) return null_arg("out");
+    auto config = sparouter::load_config_dir(dir);
+    if (!config.ok()) return set_error(config.error());
+    return fill_buf(out, sparouter::to_json(config.value()));
   });
 }
 

@@ -1,5 +1,6 @@
 /* The C ABI, tested from C (compiled as C99). Prints "N passed, N failed" and exits non-zero
- * on any failure. argv[1]: a router configuration JSON file. */
+ * on any failure. argv[1]: a router configuration JSON file; argv[2] (optional): a directory
+ * the configuration files may be written to. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,47 @@ static void test_route_and_report(const char *config, size_t config_len) {
   sr_router_free(r);
 }
 
+/* Configuration files: generate (as JSON and into a directory), check, load back, apply. */
+static void test_config_files(const char *config, size_t config_len, const char *out_dir) {
+  sr_buf gen = SR_BUF_INIT, version = SR_BUF_INIT, loaded = SR_BUF_INIT;
+  sr_router *r = NULL;
+  const char *keyed =
+      "{\"providers\":[{\"id\":\"p1\",\"name\":\"P\",\"kind\":\"openai\","
+      "\"base_url\":\"https://api.example.com/v1\",\"has_api_key\":true}],"
+      "\"groups\":[{\"name\":\"yes\",\"deployments\":[{\"id\":\"d1\","
+      "\"provider_id\":\"p1\",\"model\":\"m\"}]}]}";
+
+  CHECK(sr_config_generate_json(config, config_len, &gen) == SR_OK);
+  CHECK(strstr(gen.ptr, "\"version\":\"") == gen.ptr + 1);
+  CHECK(strstr(gen.ptr, "\"litellm/config.yaml\":\"") != NULL);
+  CHECK(strstr(gen.ptr, "\"router/rules.json\":\"") != NULL);
+  CHECK(strstr(gen.ptr, "\"router/settings.json\":\"") != NULL);
+  CHECK(strstr(gen.ptr, "\"warnings\":[") != NULL);
+  CHECK(sr_config_generate_json(keyed, strlen(keyed), &gen) == SR_OK);
+  CHECK(strstr(gen.ptr, "api_key: \\\"os.environ/SPAROUTER_KEY_P1\\\"") != NULL);
+  CHECK(strstr(gen.ptr, "model_name: \\\"yes\\\"") != NULL);
+  CHECK(sr_config_generate_json("{", 1, &gen) == SR_EINVAL);
+  CHECK(sr_config_generate_json(config, config_len, NULL) == SR_EINVAL);
+
+  if (out_dir) {
+    CHECK(sr_config_generate_to_dir(config, config_len, out_dir, &version) == SR_OK);
+    CHECK(version.size == 16);
+    CHECK(sr_config_check_dir(out_dir) == SR_OK);
+    CHECK(sr_config_load_dir(out_dir, &loaded) == SR_OK);
+    CHECK(sr_router_new(&r, NULL) == SR_OK);
+    CHECK(sr_router_apply_json(r, loaded.ptr, loaded.size, NULL) == SR_OK);
+    sr_router_free(r);
+  }
+  CHECK(sr_config_check_dir("/nonexistent/sparouter") == SR_ENOTFOUND);
+  CHECK(strcmp(sr_error_last()->param, "router/rules.json") == 0);
+  CHECK(sr_config_check_dir(NULL) == SR_EINVAL);
+  CHECK(sr_config_load_dir("/nonexistent/sparouter", &loaded) == SR_ENOTFOUND);
+  CHECK(sr_config_generate_to_dir(config, config_len, NULL, NULL) == SR_EINVAL);
+  sr_buf_dispose(&gen);
+  sr_buf_dispose(&version);
+  sr_buf_dispose(&loaded);
+}
+
 int main(int argc, char **argv) {
   size_t len = 0;
   char *config;
@@ -197,6 +239,7 @@ int main(int argc, char **argv) {
   }
   test_basics();
   test_route_and_report(config, len);
+  test_config_files(config, len, argc > 2 ? argv[2] : NULL);
   free(config);
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

@@ -1,6 +1,7 @@
 // Every public C++ header compiles on its own, with every warning an error.
 #include "sparouter/router.hpp"
 #include "sparouter/clock.hpp"
+#include "sparouter/config.hpp"
 #include "sparouter/outcome.hpp"
 #include "sparouter/result.hpp"
 #include "sparouter/store.hpp"

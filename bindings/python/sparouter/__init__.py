@@ -8,8 +8,13 @@
         decision.report("success", latency_us=1800)
         break
 
+    from sparouter import generate_config
+    files = generate_config(config_dict)["files"]   # litellm/config.yaml, router/*.json
+
 Set SPAROUTER_LIBRARY to the path of libsparouter.so when it is not installed.
 """
+from .config import check_config_dir, generate_config, load_config_dir, write_config_files
 from .router import Candidate, Decision, Router, SparouterError, check_config, version
 
-__all__ = ["Candidate", "Decision", "Router", "SparouterError", "check_config", "version"]
+__all__ = ["Candidate", "Decision", "Router", "SparouterError", "check_config", "check_config_dir",
+           "generate_config", "load_config_dir", "version", "write_config_files"]

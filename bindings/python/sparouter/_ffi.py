@@ -93,6 +93,10 @@ FUNCTIONS = {
     "sr_decision_report": (c_int, [router_p, decision_p, c_int, c_int64, c_int64]),
     "sr_router_report": (c_int, [router_p, sr_str, c_int, c_int64, c_int64]),
     "sr_router_health_json": (c_int, [router_p, POINTER(sr_buf)]),
+    "sr_config_generate_json": (c_int, [c_char_p, c_size_t, POINTER(sr_buf)]),
+    "sr_config_generate_to_dir": (c_int, [c_char_p, c_size_t, c_char_p, POINTER(sr_buf)]),
+    "sr_config_check_dir": (c_int, [c_char_p]),
+    "sr_config_load_dir": (c_int, [c_char_p, POINTER(sr_buf)]),
 }
 
 
