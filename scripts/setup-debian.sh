@@ -12,7 +12,7 @@ packages=(
 # Extra groups, asked for with SETUP_EXTRAS="web bench fuzz".
 for extra in ${SETUP_EXTRAS:-}; do
   case "$extra" in
-    web)   packages+=(nodejs npm chromium) ;;
+    web)   packages+=(nodejs npm chromium fonts-wqy-microhei) ;;  # the font: CJK in screenshots
     bench) packages+=(nginx-light wrk) ;;  # benchmarks/load against nginx
     fuzz)  packages+=(clang libclang-rt-14-dev) ;;
     *) echo "setup-debian: unknown extra '$extra'" >&2; exit 2 ;;
