@@ -7,7 +7,11 @@ find_package(PkgConfig REQUIRED)
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
 add_library(sr_dep_asio INTERFACE)
 target_include_directories(sr_dep_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
-target_compile_definitions(sr_dep_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED)
+# ASIO_DISABLE_STD_ALIGNED_ALLOC: otherwise Asio picks aligned_alloc or operator new for its
+# recycled handler memory depending on which headers a file included first, and memory from one
+# file is freed by another with the other function (ASan: alloc-dealloc-mismatch).
+target_compile_definitions(sr_dep_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
+                                                 ASIO_DISABLE_STD_ALIGNED_ALLOC)
 target_link_libraries(sr_dep_asio INTERFACE Threads::Threads)
 
 # llhttp: Debian ships the generated C sources only; build them as a small PIC library.

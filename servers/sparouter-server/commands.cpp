@@ -1,7 +1,11 @@
 #include "commands.hpp"
 
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +17,7 @@
 
 #include "serve.hpp"
 #include "sparouter/config.hpp"
+#include "sparouter/router.hpp"
 #include "sparouter/store.hpp"
 
 namespace sparouter::server {
@@ -34,20 +39,26 @@ Result<StorePtr> open_configured(const ServerSettings& s, bool need_secret) {
   return open_store(std::move(o));
 }
 
-// Writes `content` to `path` through a temp file and rename, so a reader sees old or new.
+// Writes `content` (mode 0600: an export holds the sealed keys and the key check) to `path`
+// through a temp file, fsync and rename, so a reader sees the old file or the whole new one.
 Status write_atomically(const fs::path& path, const std::string& content) {
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) return Error{Code::kInternal, fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message()), ""};
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) return Error{Code::kInternal, fmt::format("cannot write {}", tmp.string()), ""};
+  const std::string tmp = path.string() + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{Code::kInternal, fmt::format("cannot write {}: {}", tmp, std::strerror(errno)), ""};
+  size_t off = 0;
+  bool ok = true;
+  while (ok && off < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+    ok = n > 0;
+    if (ok) off += static_cast<size_t>(n);
   }
-  fs::rename(tmp, path, ec);
-  if (ec) return Error{Code::kInternal, fmt::format("cannot rename to {}: {}", path.string(), ec.message()), ""};
+  ok = ok && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return Error{Code::kInternal, fmt::format("cannot write {}: {}", path.string(), why), ""};
+  }
   return {};
 }
 
@@ -74,10 +85,10 @@ int cmd_generate(const ServerSettings& s, const std::vector<std::string>& args) 
     return fail(fmt::format("the stored configuration does not generate: {}{}", e.message,
                             e.param.empty() ? "" : " (" + e.param + ")"));
   }
+  if (auto st = write_generated_files(*generated, args[1]); !st) {
+    return fail(st.error().message);
+  }
   for (const auto& f : generated->files) {
-    if (auto st = write_atomically(fs::path(args[1]) / f.path, f.content); !st) {
-      return fail(st.error().message);
-    }
     std::printf("wrote %s\n", (fs::path(args[1]) / f.path).string().c_str());
   }
   for (const auto& w : generated->warnings) std::printf("warning: %s\n", w.c_str());
@@ -90,11 +101,15 @@ int cmd_check_config(const ServerSettings&, const std::vector<std::string>& args
     std::fprintf(stderr, "usage: sparouter-server check-config DIR\n");
     return 2;
   }
-  if (auto st = check_config_dir(args[0]); !st) {
-    const Error& e = st.error();
+  auto report = [&args](const Error& e) {
     return fail(fmt::format("{}: {}{}", args[0], e.message,
                             e.param.empty() ? "" : " (" + e.param + ")"));
-  }
+  };
+  if (auto st = check_config_dir(args[0]); !st) return report(st.error());
+  // The files are consistent; now what the router itself would say (regexes, classifier).
+  auto loaded = load_config_dir(args[0]);
+  if (!loaded) return report(loaded.error());
+  if (auto st = Router::check(*loaded); !st) return report(st.error());
   std::printf("%s: ok\n", args[0].c_str());
   return 0;
 }
@@ -138,7 +153,6 @@ int cmd_export(const ServerSettings& s, const std::vector<std::string>& args) {
     return 0;
   }
   if (auto st = write_atomically(args[1], *json); !st) return fail(st.error().message);
-  ::chmod(args[1].c_str(), 0600);  // sealed keys and the key check travel in it
   std::printf("exported to %s\n", args[1].c_str());
   return 0;
 }

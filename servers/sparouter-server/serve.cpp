@@ -91,6 +91,7 @@ int serve(ServerSettings s) {
   ao.config_dir = s.config_dir;
   ao.litellm_master_key = s.litellm_master_key;
   ao.client = ro.client;
+  ao.max_body_bytes = http::ParserLimits{}.max_body_bytes;  // the JSON 413 before the parser's
   admin::Admin admin(*store, router,
                      [&runtime](runtime::CredentialsPtr c) { runtime.set_credentials(std::move(c)); },
                      ao);

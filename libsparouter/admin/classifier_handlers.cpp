@@ -1,0 +1,134 @@
+// /api/classifier: the config (rules, mode, embedded classifier) and the test bench.
+#include <rapidjson/document.h>
+
+#include "admin/encode.hpp"
+#include "admin/handlers.hpp"
+#include "admin/json_body.hpp"
+#include "model/json_codec.hpp"
+
+namespace sparouter::admin {
+namespace {
+
+// Errors about the classifier name its field inside RouterConfig ("classifier.rules[0]...");
+// the request body holds the classifier config itself, at `body_path`.
+Error relative_to(Error e, std::string_view body_path) {
+  std::string_view p = e.param;
+  std::string rel;
+  if (p.starts_with("classifier.")) {
+    rel = std::string(p.substr(11));
+  } else if (p == "classifier") {
+    rel.clear();
+  } else {
+    return e;
+  }
+  if (body_path.empty()) {
+    e.param = rel;
+  } else {
+    e.param = rel.empty() ? std::string(body_path) : std::string(body_path) + "." + rel;
+  }
+  return e;
+}
+
+// A classifier config from `v`, checked as the router would compile it inside `draft` (regexes
+// and training need the compiler: the store's validation does not see them).
+Result<RouterConfig> with_classifier(const RouterConfig& draft, const rapidjson::Value& v,
+                                     const std::string& body_path) {
+  RouterConfig candidate = draft;
+  candidate.classifier = ClassifierConfig{};
+  if (Status s = model::decode(v, body_path, candidate.classifier); !s.ok()) return s;
+  if (Status s = Router::check(candidate); !s.ok()) return relative_to(s.error(), body_path);
+  return candidate;
+}
+
+std::string decision_json(const Decision& d) {
+  return json_text([&](model::JsonWriter& w) {
+    const Explanation& e = d.explain;
+    w.StartObject();
+    w.Key("group"), write_str(w, d.group);
+    w.Key("source"), write_str(w, to_string(d.source));
+    if (d.source == RouteSource::kRule) w.Key("rule_id"), write_str(w, e.rule_id);
+    if (!e.matched.empty()) w.Key("matched"), encode_strings(w, e.matched);
+    if (e.confidence) w.Key("confidence"), w.Double(*e.confidence);
+    if (!e.scores.empty()) {
+      w.Key("scores");
+      w.StartObject();
+      for (const auto& [group, p] : e.scores) {
+        w.Key(group.data(), static_cast<rapidjson::SizeType>(group.size()));
+        w.Double(p);
+      }
+      w.EndObject();
+    }
+    // An LLM judge would be asked next; the bench does not call models.
+    if (d.judge_pending) {
+      w.Key("judge_pending"), w.Bool(true);
+      w.Key("judge_group"), write_str(w, d.judge_group);
+    }
+    w.Key("latency_us"), w.Int64(d.explain.latency_us);
+    w.EndObject();
+  });
+}
+
+}  // namespace
+
+Reply get_classifier(Context& ctx, const Call&) {
+  auto state = ctx.store.state();
+  if (!state.ok()) return error_reply(state.error());
+  return json_reply(200, to_json_text(state.value()->config.classifier));
+}
+
+Reply put_classifier(Context& ctx, const Call& call) {
+  rapidjson::Document doc;
+  if (auto bad = read_json_object(call.request, doc)) return *bad;
+  auto state = ctx.store.state();
+  if (!state.ok()) return error_reply(state.error());
+  Result<RouterConfig> candidate = with_classifier(state.value()->config, doc, "");
+  if (!candidate.ok()) return error_reply(candidate.error());
+  if (Status s = ctx.store.set_classifier(candidate.value().classifier); !s.ok()) {
+    return error_reply(s.error());
+  }
+  auto after = ctx.store.state();
+  if (!after.ok()) return error_reply(after.error());
+  return json_reply(200, to_json_text(after.value()->config.classifier));
+}
+
+Reply test_classifier(Context& ctx, const Call& call) {
+  rapidjson::Document doc;
+  if (auto bad = read_json_object(call.request, doc)) return *bad;
+  auto text = doc.FindMember("text");
+  auto messages = doc.FindMember("messages");
+  const bool has_text = text != doc.MemberEnd() && !text->value.IsNull();
+  const bool has_messages = messages != doc.MemberEnd() && !messages->value.IsNull();
+  if (has_text && !text->value.IsString()) return invalid_reply("text", "text must be a string");
+  if (has_messages && !messages->value.IsArray()) {
+    return invalid_reply("messages", "messages must be an array of chat messages");
+  }
+  if (!has_text && !has_messages) {
+    return invalid_reply("messages", "messages (a chat) or text is required");
+  }
+  // With messages, the body itself is the chat the router parses (other fields are ignored).
+  const std::string_view input =
+      has_text ? std::string_view(text->value.GetString(), text->value.GetStringLength())
+               : std::string_view(call.request.body);
+  Decision d;
+  auto config = doc.FindMember("config");
+  Status s;
+  if (config != doc.MemberEnd() && !config->value.IsNull()) {
+    auto state = ctx.store.state();
+    if (!state.ok()) return error_reply(state.error());
+    Result<RouterConfig> candidate =
+        with_classifier(state.value()->config, config->value, "config");
+    if (!candidate.ok()) return error_reply(candidate.error());
+    s = classify_with(candidate.value(), input, has_text, d);
+  } else if (ctx.router.snapshot() != nullptr) {
+    s = has_text ? ctx.router.classify_text(input, d) : ctx.router.classify(input, d);
+  } else {
+    // Nothing applied yet: the bench tries the stored draft.
+    auto state = ctx.store.state();
+    if (!state.ok()) return error_reply(state.error());
+    s = classify_with(state.value()->config, input, has_text, d);
+  }
+  if (!s.ok()) return error_reply(s.error());
+  return json_reply(200, decision_json(d));
+}
+
+}  // namespace sparouter::admin
