@@ -167,7 +167,11 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
                           "not an absolute http(s) URL: " + request.url, false, false};
   }
   const auto start = Clock::now();
-  const auto total_deadline = start + options_.total_timeout;
+  const auto total_deadline =
+      start + (request.total_timeout.count() > 0 ? request.total_timeout : options_.total_timeout);
+  const auto first_byte_timeout = request.first_byte_timeout.count() > 0
+                                      ? request.first_byte_timeout
+                                      : options_.first_byte_timeout;
   const auto connect_deadline = std::min(total_deadline, start + options_.connect_timeout);
   const std::string origin = url->origin();
 
@@ -212,7 +216,7 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
   parser.reset();
   parser.expect_no_body(request.method == "HEAD");
   conn->begin = conn->end = 0;
-  const auto first_byte_deadline = std::min(total_deadline, Clock::now() + options_.first_byte_timeout);
+  const auto first_byte_deadline = std::min(total_deadline, Clock::now() + first_byte_timeout);
   conn->set_deadline(first_byte_deadline, first_byte_deadline == total_deadline
                                                ? TimeoutPhase::kTotal
                                                : TimeoutPhase::kFirstByte);

@@ -35,6 +35,9 @@ struct ClientRequest {
   std::string url;  // absolute http:// or https:// URL
   Headers headers;  // Host and Content-Length are added
   std::string body;
+  // Per-request caps (e.g. a deployment's timeout); zero: the client's options.
+  std::chrono::milliseconds first_byte_timeout{0};
+  std::chrono::milliseconds total_timeout{0};
 };
 
 struct ClientResponse {

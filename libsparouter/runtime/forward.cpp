@@ -1,0 +1,425 @@
+#include "runtime/forward.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <optional>
+
+#include "runtime/anthropic.hpp"
+#include "runtime/api_error.hpp"
+#include "runtime/attempt_outcome.hpp"
+#include "runtime/respond.hpp"
+
+namespace sparouter::runtime {
+
+namespace {
+using SteadyClock = std::chrono::steady_clock;
+constexpr size_t kErrorBodyLimit = 256 * 1024;  // a failed attempt's body, kept for the answer
+
+int64_t since_us(SteadyClock::time_point t0) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - t0).count();
+}
+
+struct AttemptLog {
+  std::string deployment;
+  std::string_view outcome;
+  int status = 0;  // 0: no HTTP answer
+};
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && http::iequals(s.substr(0, prefix.size()), prefix);
+}
+
+// The headers of an answer that came from a deployment.
+http::Headers answer_headers(const http::Headers& extra, const ForwardPlan& plan,
+                             const Candidate& c, size_t attempts, const http::Headers* upstream,
+                             std::string_view default_type) {
+  http::Headers h(extra.begin(), extra.end());
+  const std::string* type = upstream ? http::find_header(*upstream, "content-type") : nullptr;
+  h.push_back({"Content-Type", type ? *type : std::string(default_type)});
+  if (upstream != nullptr) {
+    for (const auto& u : *upstream) {  // the provider's rate-limit hints are useful downstream
+      if (starts_with_ci(u.name, "x-ratelimit-")) h.push_back(u);
+    }
+  }
+  h.push_back({"x-sparouter-group", plan.decision.group});
+  h.push_back({"x-sparouter-deployment", std::string(c.deployment_id)});
+  h.push_back({"x-sparouter-provider", std::string(c.provider_id)});
+  h.push_back({"x-sparouter-route-source", std::string(to_string(plan.decision.source))});
+  h.push_back({"x-sparouter-attempts", std::to_string(attempts)});
+  return h;
+}
+
+// The whole body, at most `limit` bytes.
+asio::awaitable<http::ClientResult<std::string>> read_all(http::Exchange& ex, size_t limit) {
+  std::string body;
+  for (;;) {
+    auto piece = co_await ex.read_some();
+    if (!piece) co_return piece.error();
+    if (piece->empty()) co_return body;
+    if (body.size() + piece->size() > limit) {
+      co_return http::ClientError{http::ClientErrc::kProtocol, http::TimeoutPhase::kNone,
+                                  "answer over the size limit", true, true};
+    }
+    body.append(*piece);
+  }
+}
+
+// The "every deployment failed" error, with the attempts listed inside the error object.
+std::string exhausted_body(const ApiError& e, const std::vector<AttemptLog>& log) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  auto str = [&w](std::string_view s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  };
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("message");
+  str(e.message);
+  w.Key("type");
+  str(to_string(e.type));
+  w.Key("param");
+  w.Null();
+  w.Key("code");
+  str(e.code);
+  w.Key("attempts");
+  w.StartArray();
+  for (const auto& a : log) {
+    w.StartObject();
+    w.Key("deployment");
+    str(a.deployment);
+    w.Key("outcome");
+    str(a.outcome);
+    w.Key("status");
+    if (a.status > 0) {
+      w.Int(a.status);
+    } else {
+      w.Null();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// Records how an attempt ended: health (when it is one of our deployments) and metrics.
+void finish_attempt(ForwardEnv& env, const ForwardPlan& plan, const Candidate& c, Outcome o,
+                    std::string_view kind, int64_t latency_us,
+                    std::optional<int64_t> retry_after = std::nullopt) {
+  if (plan.report_health) env.router.report(plan.decision, c, o, latency_us, retry_after);
+  env.metrics.on_attempt(c.deployment_id, o);
+  if (o != Outcome::kSuccess && o != Outcome::kCancelled && o != Outcome::kHttp4xx) {
+    env.metrics.on_upstream_error(c.deployment_id, kind);
+  }
+}
+
+std::string_view key_for(const ForwardEnv& env, const ForwardPlan& plan, const Candidate& c) {
+  if (plan.override_key) return plan.key;
+  return env.credentials ? env.credentials->key(c.provider_id) : std::string_view{};
+}
+
+size_t attempt_limit(const ForwardPlan& plan) {
+  const size_t n = plan.candidates.size();
+  return plan.max_attempts > 0 && plan.max_attempts < n ? plan.max_attempts : n;
+}
+
+// A chat.completion-shaped failure inside an already started stream.
+std::string stream_error_event(std::string_view message) {
+  ApiError e{502, ErrorType::kUpstream, std::string(message), "", "upstream_stream_failed"};
+  return "data: " + error_body(e) + "\n\n";
+}
+// How a stream ended for the walk: answered (whatever happened after the first byte), or
+// failed before any byte reached the client (then the next candidate may try).
+struct StreamEnd {
+  bool answered = true;
+  std::string_view failure;  // the error kind when !answered
+};
+
+// After a 2xx head for stream: true. The client's head waits for the provider's first body
+// bytes, so a provider that dies before them is still retried elsewhere; after that, pieces go
+// to the client as they arrive (translated for Anthropic), and a failure ends the stream with
+// an error event, never a retry.
+asio::awaitable<StreamEnd> pass_stream(ForwardEnv& env, const ForwardPlan& plan, const Candidate& c,
+                                       size_t attempt, http::Exchange& ex,
+                                       asio::cancellation_slot& gone, http::ResponseWriter& w,
+                                       const http::Headers& extra, SteadyClock::time_point t0,
+                                       RequestSummary& summary) {
+  auto first = co_await ex.read_some();
+  if (!first) {
+    gone.clear();
+    const Outcome o = outcome_from_client_error(first.error());
+    if (o == Outcome::kCancelled || w.client_gone()) {
+      finish_attempt(env, plan, c, Outcome::kCancelled, "cancelled", since_us(t0));
+      co_return StreamEnd{};
+    }
+    finish_attempt(env, plan, c, o, error_kind(first.error()), since_us(t0));
+    co_return StreamEnd{false, error_kind(first.error())};
+  }
+  std::string pending(*first);
+  bool upstream_done = pending.empty();
+
+  const int status = ex.status();
+  const bool anthropic = c.provider_kind == ProviderKind::kAnthropic;
+  const http::Headers headers = answer_headers(
+      extra, plan, c, attempt, anthropic ? nullptr : &ex.headers(), "text/event-stream");
+  const int64_t first_byte_us = since_us(t0);
+  summary.status = status;
+  Outcome end = Outcome::kSuccess;
+  std::string_view end_kind = "success";
+  if (!co_await w.begin_stream(status, headers)) end = Outcome::kCancelled;
+  std::optional<anthropic::StreamTranslator> translator;
+  if (anthropic) translator.emplace(std::time(nullptr));
+  while (end == Outcome::kSuccess && !upstream_done) {
+    std::string held;  // the first piece, read before the head went out
+    held.swap(pending);
+    std::string_view piece = held;
+    if (piece.empty()) {
+      auto next = co_await ex.read_some();
+      if (!next) {
+        end = outcome_from_client_error(next.error());
+        end_kind = error_kind(next.error());
+        break;
+      }
+      if (next->empty()) break;
+      piece = *next;
+    }
+    std::string translated;
+    std::string_view out = piece;
+    if (translator) {
+      translated = translator->feed(piece);
+      out = translated;
+    }
+    if (!out.empty() && !co_await w.write_chunk(out)) {
+      end = Outcome::kCancelled;
+      break;
+    }
+    if (translator && translator->failed()) {
+      end = Outcome::kHttp5xx;
+      end_kind = "protocol";
+      break;
+    }
+  }
+  gone.clear();
+  if (end == Outcome::kCancelled || w.client_gone()) {
+    ex.cancel();
+    finish_attempt(env, plan, c, Outcome::kCancelled, "cancelled", since_us(t0));
+    co_return StreamEnd{};
+  }
+  if (end != Outcome::kSuccess) {  // the provider broke mid-stream: say so, then end
+    if (!(translator && translator->failed())) {
+      const std::string event =
+          stream_error_event("the upstream stream failed: " + std::string(end_kind));
+      co_await w.write_chunk(event);
+    }
+    summary.error_code = "upstream_stream_failed";
+  }
+  finish_attempt(env, plan, c, end, end_kind,
+                 end == Outcome::kSuccess ? first_byte_us : since_us(t0));
+  co_await w.end_stream();
+  co_return StreamEnd{};
+}
+}  // namespace
+
+asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::ResponseWriter& w,
+                              const http::Headers& extra, RequestSummary& summary) {
+  std::vector<AttemptLog> log;
+  std::optional<int64_t> last_retry_after;
+  int last_status = 0;
+  const size_t limit = attempt_limit(plan);
+  for (size_t i = 0; i < limit; ++i) {
+    const Candidate& c = plan.candidates[i];
+    if (i > 0) env.metrics.on_fallback(c.group);
+    summary.attempts = static_cast<int>(i + 1);
+    summary.deployment = std::string(c.deployment_id);
+    summary.provider = std::string(c.provider_id);
+    const std::string_view key = key_for(env, plan, c);
+    auto built = build_upstream_request(c, key, plan.call);
+    if (!built) {
+      // Not the deployment's fault and not worth another: say why and stop.
+      const bool unsupported = !kind_supported(c.provider_kind);
+      ApiError e = unsupported ? ApiError{501, ErrorType::kApi, built.error().message, "",
+                                          "provider_kind_unsupported"}
+                               : ApiError{400, ErrorType::kInvalidRequest, built.error().message,
+                                          built.error().param, "invalid_value"};
+      const http::Headers more = answer_headers({}, plan, c, i + 1, nullptr, "application/json");
+      summary.status = e.status;
+      summary.error_code = e.code;
+      co_await send_error(w, extra, more, e);
+      co_return;
+    }
+    http::ClientRequest& request = built.value();
+    if (plan.report_health) env.router.begin_attempt(plan.decision, c);
+    const auto t0 = SteadyClock::now();
+    auto sent = co_await env.client.send(request);
+    if (!sent) {
+      const Outcome o = outcome_from_client_error(sent.error());
+      finish_attempt(env, plan, c, o, error_kind(sent.error()), since_us(t0));
+      if (o == Outcome::kCancelled || w.client_gone()) co_return;
+      log.push_back({std::string(c.deployment_id), error_kind(sent.error()), 0});
+      last_status = 0;
+      continue;
+    }
+    std::unique_ptr<http::Exchange> ex = std::move(sent.value());
+    if (w.client_gone()) {  // it left while we waited for the head
+      ex->cancel();
+      finish_attempt(env, plan, c, Outcome::kCancelled, "cancelled", since_us(t0));
+      co_return;
+    }
+    const int status = ex->status();
+    const Outcome o = outcome_from_http_status(status);
+    const bool anthropic = c.provider_kind == ProviderKind::kAnthropic;
+
+    if (o != Outcome::kSuccess) {
+      std::optional<int64_t> retry_after;
+      if (o == Outcome::kHttp429) retry_after = retry_after_ms(ex->headers(), std::time(nullptr));
+      auto body = co_await read_all(*ex, kErrorBodyLimit);
+      finish_attempt(env, plan, c, o, error_kind(o), since_us(t0), retry_after);
+      if (is_retryable(o)) {
+        log.push_back({std::string(c.deployment_id), error_kind(o), status});
+        last_status = status;
+        last_retry_after = retry_after;
+        continue;
+      }
+      // Another 4xx: the request's fault; the client sees what the provider said.
+      std::string text = body ? std::move(body.value()) : std::string();
+      if (anthropic) {
+        std::string translated = anthropic::translate_error(text);
+        if (!translated.empty()) text = std::move(translated);
+      }
+      const http::Headers headers = answer_headers(
+          extra, plan, c, i + 1, anthropic ? nullptr : &ex->headers(), "application/json");
+      summary.status = status;
+      summary.error_code = "upstream_" + std::to_string(status);
+      co_await w.send(status, headers, text);
+      co_return;
+    }
+
+    asio::cancellation_slot gone = w.client_gone_slot();
+    http::Exchange* exchange = ex.get();
+    gone.assign([exchange](asio::cancellation_type) { exchange->cancel(); });
+
+    if (!plan.call.stream || status / 100 != 2) {
+      auto body = co_await read_all(*ex, env.max_answer_bytes);
+      gone.clear();
+      if (!body) {
+        const Outcome failed = outcome_from_client_error(body.error());
+        finish_attempt(env, plan, c, failed, error_kind(body.error()), since_us(t0));
+        if (failed == Outcome::kCancelled || w.client_gone()) co_return;
+        log.push_back({std::string(c.deployment_id), error_kind(body.error()), status});
+        last_status = 0;
+        continue;
+      }
+      std::string text = std::move(body.value());
+      if (anthropic) {
+        auto translated = anthropic::translate_response(text, std::time(nullptr));
+        if (!translated) {  // an answer we cannot read is the provider's failure
+          finish_attempt(env, plan, c, Outcome::kHttp5xx, "protocol", since_us(t0));
+          log.push_back({std::string(c.deployment_id), "protocol", status});
+          last_status = 0;
+          continue;
+        }
+        text = std::move(translated.value());
+      }
+      const http::Headers headers = answer_headers(
+          extra, plan, c, i + 1, anthropic ? nullptr : &ex->headers(), "application/json");
+      finish_attempt(env, plan, c, Outcome::kSuccess, "success", since_us(t0));
+      summary.status = status;
+      co_await w.send(status, headers, text);
+      co_return;
+    }
+
+    // Streaming: once the provider's first bytes reach the client there is no fallback.
+    const StreamEnd streamed =
+        co_await pass_stream(env, plan, c, i + 1, *ex, gone, w, extra, t0, summary);
+    if (streamed.answered) co_return;
+    log.push_back({std::string(c.deployment_id), streamed.failure, status});
+    last_status = 0;
+  }
+
+  // Nothing answered.
+  ApiError e;
+  if (log.empty()) {
+    e = {503, ErrorType::kApi,
+         "no deployment of group \"" + plan.decision.group + "\" is available", "",
+         "no_deployment"};
+  } else {
+    std::string message = "every deployment failed:";
+    for (const auto& a : log) {
+      message += ' ';
+      message += a.deployment;
+      message += " (";
+      message += a.outcome;
+      message += ')';
+      message += &a == &log.back() ? "" : ";";
+    }
+    if (last_status == 429) {
+      e = {429, ErrorType::kRateLimit, std::move(message), "", "rate_limited"};
+    } else {
+      e = {502, ErrorType::kUpstream, std::move(message), "", "upstream_failed"};
+    }
+  }
+  http::Headers more;
+  more.push_back({"x-sparouter-group", plan.decision.group});
+  more.push_back({"x-sparouter-route-source", std::string(to_string(plan.decision.source))});
+  more.push_back({"x-sparouter-attempts", std::to_string(log.size())});
+  if (e.status == 429 && last_retry_after) {
+    more.push_back({"Retry-After", std::to_string((*last_retry_after + 999) / 1000)});
+  }
+  summary.status = e.status;
+  summary.error_code = e.code;
+  const std::string body = exhausted_body(e, log);
+  co_await send_json(w, e.status, extra, more, body);
+}
+
+asio::awaitable<std::string> fetch_judge(ForwardEnv& env, const ForwardPlan& plan,
+                                         int64_t timeout_ms) {
+  const size_t limit = attempt_limit(plan);
+  for (size_t i = 0; i < limit; ++i) {
+    const Candidate& c = plan.candidates[i];
+    if (!kind_supported(c.provider_kind)) continue;
+    auto built = build_upstream_request(c, key_for(env, plan, c), plan.call);
+    if (!built) continue;
+    http::ClientRequest& request = built.value();
+    if (timeout_ms > 0) {
+      const auto cap = std::chrono::milliseconds(timeout_ms);
+      request.total_timeout = cap;
+      if (request.first_byte_timeout.count() == 0 || request.first_byte_timeout > cap) {
+        request.first_byte_timeout = cap;
+      }
+    }
+    if (plan.report_health) env.router.begin_attempt(plan.decision, c);
+    const auto t0 = SteadyClock::now();
+    auto answer = co_await env.client.fetch(request, env.max_answer_bytes);
+    if (!answer) {
+      const Outcome o = outcome_from_client_error(answer.error());
+      finish_attempt(env, plan, c, o, error_kind(answer.error()), since_us(t0));
+      if (o == Outcome::kCancelled) co_return std::string();
+      continue;
+    }
+    const Outcome o = outcome_from_http_status(answer->status);
+    if (o != Outcome::kSuccess || answer->status / 100 != 2) {
+      const std::optional<int64_t> retry_after =
+          o == Outcome::kHttp429 ? retry_after_ms(answer->headers, std::time(nullptr))
+                                 : std::nullopt;
+      finish_attempt(env, plan, c, o == Outcome::kSuccess ? Outcome::kHttp5xx : o, error_kind(o),
+                     since_us(t0), retry_after);
+      if (!is_retryable(o)) co_return std::string();
+      continue;
+    }
+    finish_attempt(env, plan, c, Outcome::kSuccess, "success", since_us(t0));
+    if (c.provider_kind == ProviderKind::kAnthropic) {
+      auto translated = anthropic::translate_response(answer->body, std::time(nullptr));
+      co_return translated ? std::move(translated.value()) : std::string();
+    }
+    co_return std::move(answer->body);
+  }
+  co_return std::string();
+}
+
+}  // namespace sparouter::runtime

@@ -1,0 +1,322 @@
+#include "runtime/runtime.hpp"
+
+#include <asio/execution/context.hpp>
+#include <asio/execution_context.hpp>
+#include <asio/query.hpp>
+#include <asio/this_coro.hpp>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "crypto/ct_compare.hpp"
+#include "runtime/api_error.hpp"
+#include "runtime/forward.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/models_list.hpp"
+#include "runtime/respond.hpp"
+
+namespace sparouter::runtime {
+
+namespace {
+using SteadyClock = std::chrono::steady_clock;
+
+asio::execution_context* context_of(const asio::any_io_executor& ex) {
+  return &asio::query(ex, asio::execution::context);
+}
+
+// "application/json" with any parameters (charset), case-insensitive.
+bool is_json_content_type(const std::string* value) {
+  if (value == nullptr) return false;
+  std::string_view v = *value;
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  return http::iequals(v, "application/json");
+}
+
+std::string_view header_value(const http::Headers& headers, std::string_view name) {
+  const std::string* v = http::find_header(headers, name);
+  return v ? std::string_view(*v) : std::string_view{};
+}
+
+// The LiteLLM proxy's OpenAI endpoint: the base may or may not end in /v1.
+std::string litellm_base(std::string_view base) {
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  std::string out(base);
+  if (out.size() < 3 || out.compare(out.size() - 3, 3, "/v1") != 0) out += "/v1";
+  return out;
+}
+
+// LiteLLM as the only candidate: `model` = the group. Views into `base` and `group`.
+Candidate litellm_candidate(std::string_view base, std::string_view group, int64_t timeout_ms) {
+  Candidate c;
+  c.deployment_id = "litellm";
+  c.group = group;
+  c.provider_id = "litellm";
+  c.provider_kind = ProviderKind::kOpenaiCompatible;
+  c.base_url = base;
+  c.model = group;
+  c.timeout_ms = timeout_ms;
+  return c;
+}
+
+ApiError route_error(const Error& error) {
+  if (error.code == Code::kNotFound) {
+    return {404, ErrorType::kNotFound, error.message, "model", "model_not_found"};
+  }
+  if (error.code == Code::kUnavailable) {
+    return {503, ErrorType::kApi, error.message, "", "no_configuration"};
+  }
+  return api_error_from(error);
+}
+}  // namespace
+
+// Each worker thread keeps its own Client per Runtime. A thread_local dies when its thread
+// exits, which Server::shutdown() does before it destroys the io_contexts: so the Clients never
+// outlive the contexts their sockets belong to, whatever order the host tears down in.
+// Requests hold a shared_ptr, so a frame destroyed later still has its Client.
+struct ThreadClient {
+  uint64_t runtime_id;
+  asio::execution_context* context;
+  std::shared_ptr<http::Client> client;
+};
+thread_local std::vector<ThreadClient> t_clients;
+std::atomic<uint64_t> g_next_runtime_id{1};
+
+struct Runtime::Impl {
+  Router& router;
+  Metrics& metrics;
+  RuntimeOptions options;
+  const uint64_t id = g_next_runtime_id.fetch_add(1);
+  std::mutex workers_mu;
+  std::unordered_set<asio::execution_context*> workers;  // contexts run by one thread each
+  mutable std::mutex credentials_mu;  // a mutex, not atomic<shared_ptr> (CONTRIBUTING: TSan)
+  CredentialsPtr credentials;
+
+  Impl(Router& r, Metrics& m, RuntimeOptions o) : router(r), metrics(m), options(std::move(o)) {}
+
+  // This worker's Client, made on first use; or one for this request only.
+  Result<std::shared_ptr<http::Client>> client_for(const asio::any_io_executor& ex) {
+    asio::execution_context* ctx = context_of(ex);
+    for (const auto& tc : t_clients) {
+      if (tc.runtime_id == id && tc.context == ctx) return tc.client;
+    }
+    bool worker = false;
+    {
+      std::lock_guard lock(workers_mu);
+      worker = workers.count(ctx) > 0;
+    }
+    auto made = http::Client::create(ex, options.client);
+    if (!made) return made.status();
+    std::shared_ptr<http::Client> client(std::move(made.value()));
+    if (worker) t_clients.push_back({id, ctx, client});
+    return client;
+  }
+};
+
+Runtime::Runtime(Router& router, Metrics& metrics, RuntimeOptions options)
+    : impl_(std::make_unique<Impl>(router, metrics, std::move(options))) {}
+
+Runtime::~Runtime() = default;
+
+Status Runtime::attach_workers(const std::vector<asio::any_io_executor>& executors) {
+  std::unordered_map<asio::execution_context*, size_t> seen;
+  for (const auto& ex : executors) ++seen[context_of(ex)];
+  std::unordered_set<asio::execution_context*> workers;
+  for (const auto& ex : executors) {
+    // Fail now rather than on the first request when the CA bundle cannot be read.
+    auto probe = http::Client::create(ex, impl_->options.client);
+    if (!probe) return probe.status();
+    asio::execution_context* ctx = context_of(ex);
+    if (seen[ctx] == 1) workers.insert(ctx);  // shared by several threads: per-request Clients
+  }
+  std::lock_guard lock(impl_->workers_mu);
+  impl_->workers = std::move(workers);
+  return {};
+}
+
+void Runtime::detach_workers() {
+  std::lock_guard lock(impl_->workers_mu);
+  impl_->workers.clear();
+}
+
+void Runtime::set_credentials(CredentialsPtr credentials) {
+  std::lock_guard lock(impl_->credentials_mu);
+  impl_->credentials = std::move(credentials);
+}
+
+CredentialsPtr Runtime::credentials() const {
+  std::lock_guard lock(impl_->credentials_mu);
+  return impl_->credentials;
+}
+
+bool Runtime::authorized(const http::Request& req) const {
+  const auto& keys = impl_->options.router_api_keys;
+  if (keys.empty()) return true;
+  const std::string* auth = req.header("authorization");
+  if (auth == nullptr) return false;
+  std::string_view v = *auth;
+  constexpr std::string_view kBearer = "bearer ";
+  if (v.size() <= kBearer.size() || !http::iequals(v.substr(0, kBearer.size()), kBearer)) {
+    return false;
+  }
+  v.remove_prefix(kBearer.size());
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  bool ok = false;
+  for (const auto& key : keys) ok |= crypto::constant_time_equal(v, key.view());  // no early out
+  return ok;
+}
+
+asio::awaitable<RequestSummary> Runtime::chat_completions(http::Request& req,
+                                                          http::ResponseWriter& w,
+                                                          const http::Headers& extra_headers) {
+  Impl& im = *impl_;
+  const auto t0 = SteadyClock::now();
+  InFlightGuard in_flight(im.metrics);
+  RequestSummary summary;
+  const http::Headers none;
+  auto fail = [&summary](const ApiError& e) {
+    summary.status = e.status;
+    summary.error_code = e.code;
+    return e;
+  };
+  auto done = [&]() {
+    summary.latency_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - t0).count();
+    im.metrics.on_request(summary.group, summary.deployment, summary.status, summary.latency_us);
+  };
+
+  if (!authorized(req)) {
+    const ApiError e = fail({401, ErrorType::kAuthentication,
+                             "missing or invalid API key: send Authorization: Bearer <key>", "",
+                             "invalid_api_key"});
+    const http::Headers more{{"WWW-Authenticate", "Bearer"}};
+    co_await send_error(w, extra_headers, more, e);
+    done();
+    co_return summary;
+  }
+  if (!is_json_content_type(req.header("content-type"))) {
+    const ApiError e =
+        fail({415, ErrorType::kInvalidRequest, "Content-Type must be application/json", "",
+              "unsupported_media_type"});
+    co_await send_error(w, extra_headers, none, e);
+    done();
+    co_return summary;
+  }
+  if (req.body.size() > im.options.max_body_bytes) {
+    const ApiError e = fail(
+        {413, ErrorType::kInvalidRequest, "the request body is too large", "", "body_too_large"});
+    co_await send_error(w, extra_headers, none, e);
+    done();
+    co_return summary;
+  }
+
+  Decision decision;
+  if (Status st = im.router.route(req.body, decision); !st.ok()) {
+    const ApiError e = fail(route_error(st.error()));
+    co_await send_error(w, extra_headers, none, e);
+    done();
+    co_return summary;
+  }
+  summary.stream = decision.stream;
+
+  // Our own Client for this worker, or one for this request only.
+  const asio::any_io_executor executor = co_await asio::this_coro::executor;
+  auto got_client = im.client_for(executor);
+  if (!got_client) {
+    const ApiError e = fail(api_error_from(got_client.error()));
+    co_await send_error(w, extra_headers, none, e);
+    done();
+    co_return summary;
+  }
+  const std::shared_ptr<http::Client> client = std::move(got_client.value());
+  const CredentialsPtr credentials = this->credentials();
+  ForwardEnv env{im.router, im.metrics, *client, credentials.get(), 64u << 20};
+  const std::string_view request_id = header_value(extra_headers, "x-request-id");
+
+  // Direct, or LiteLLM (the applied settings win over the environment).
+  const Settings& settings = config_of(*decision.snapshot).settings;
+  const bool litellm = settings.upstream_mode == "litellm" || im.options.upstream_mode == "litellm";
+  const std::string& configured_base =
+      settings.litellm_base_url.empty() ? im.options.litellm_base_url : settings.litellm_base_url;
+  const std::string litellm_base_url = litellm ? litellm_base(configured_base) : std::string();
+  if (litellm && configured_base.empty()) {
+    const ApiError e =
+        fail({503, ErrorType::kApi, "UPSTREAM_MODE=litellm but LITELLM_BASE_URL is not set", "",
+              "litellm_not_configured"});
+    co_await send_error(w, extra_headers, none, e);
+    done();
+    co_return summary;
+  }
+  const std::string_view master_key = im.options.litellm_master_key.view();
+
+  if (decision.judge_pending) {  // the classifier is an LLM: ask it first
+    Decision judge;
+    std::string reply;
+    if (im.router.route(decision.judge_body, judge).ok()) {
+      const ClientCall call{decision.judge_body, judge.model_offset, judge.model_length, false,
+                            request_id};
+      const int64_t timeout = config_of(*decision.snapshot).classifier.classifier.llm.timeout_ms;
+      if (!litellm) {
+        const ForwardPlan plan{
+            judge, judge.candidates, static_cast<size_t>(judge.max_attempts), true, false, {},
+            call};
+        reply = co_await fetch_judge(env, plan, timeout);
+      } else {
+        const std::vector<Candidate> one{litellm_candidate(litellm_base_url, judge.group, timeout)};
+        const ForwardPlan plan{judge, one, 1, false, true, master_key, call};
+        reply = co_await fetch_judge(env, plan, timeout);
+      }
+    }
+    if (Status st = im.router.resolve_judge(decision, reply); !st.ok()) {
+      const ApiError e = fail(route_error(st.error()));
+      co_await send_error(w, extra_headers, none, e);
+      done();
+      co_return summary;
+    }
+  }
+  summary.group = decision.group;
+  summary.route_source = std::string(to_string(decision.source));
+
+  const ClientCall call{req.body, decision.model_offset, decision.model_length, decision.stream,
+                        request_id};
+  if (!litellm) {
+    const ForwardPlan plan{
+        decision, decision.candidates, static_cast<size_t>(decision.max_attempts), true, false, {},
+        call};
+    co_await forward(env, plan, w, extra_headers, summary);
+  } else {
+    // One candidate: LiteLLM itself, asked for the group by name; it does its own fallbacks.
+    const std::vector<Candidate> one{
+        litellm_candidate(litellm_base_url, decision.group, settings.timeout_ms)};
+    const ForwardPlan plan{decision, one, 1, false, true, master_key, call};
+    co_await forward(env, plan, w, extra_headers, summary);
+  }
+  done();
+  co_return summary;
+}
+
+asio::awaitable<RequestSummary> Runtime::list_models(http::Request& req, http::ResponseWriter& w,
+                                                     const http::Headers& extra_headers) {
+  RequestSummary summary;
+  const http::Headers none;
+  if (!authorized(req)) {
+    const ApiError e{401, ErrorType::kAuthentication,
+                     "missing or invalid API key: send Authorization: Bearer <key>", "",
+                     "invalid_api_key"};
+    summary.status = e.status;
+    summary.error_code = e.code;
+    const http::Headers more{{"WWW-Authenticate", "Bearer"}};
+    co_await send_error(w, extra_headers, more, e);
+    co_return summary;
+  }
+  const std::shared_ptr<const Snapshot> snapshot = impl_->router.snapshot();
+  const std::string body = models_list_json(snapshot ? &config_of(*snapshot) : nullptr);
+  summary.status = 200;
+  co_await send_json(w, 200, extra_headers, none, body);
+  co_return summary;
+}
+
+}  // namespace sparouter::runtime

@@ -1,0 +1,212 @@
+// The pipeline's pure pieces: the model splice, Retry-After, URLs per provider kind, outcome
+// mapping and the Anthropic translation.
+#include <gtest/gtest.h>
+
+#include "runtime/anthropic.hpp"
+#include "runtime/attempt_outcome.hpp"
+#include "runtime/body_splice.hpp"
+#include "runtime/upstream_request.hpp"
+
+namespace sparouter::runtime {
+namespace {
+
+TEST(BodySplice, ReplacesTheTokenAndEscapes) {
+  const std::string body = R"({"model" : "g", "x": 1})";
+  const size_t at = body.find("\"g\"");
+  EXPECT_EQ(splice_model(body, at, 3, "gpt-4o"), R"({"model" : "gpt-4o", "x": 1})");
+  EXPECT_EQ(splice_model(body, at, 3, "a\"b\\c\x01"),
+            "{\"model\" : \"a\\\"b\\\\c\\u0001\", \"x\": 1}");
+  EXPECT_EQ(splice_model(body, at, 3, "\xe6\xa8\xa1\xe5\x9e\x8b"),
+            "{\"model\" : \"\xe6\xa8\xa1\xe5\x9e\x8b\", \"x\": 1}");
+  EXPECT_EQ(splice_model(body, body.size(), 3, "x"), body);  // a span outside: unchanged
+}
+
+TEST(RetryAfter, SecondsAndDates) {
+  const std::time_t now = 1'700'000'000;  // 2023-11-14T22:13:20Z
+  EXPECT_EQ(parse_retry_after("7", now), 7000);
+  EXPECT_EQ(parse_retry_after(" 0 ", now), 0);
+  EXPECT_EQ(parse_retry_after("999999999", now), 24 * 3600 * 1000);
+  EXPECT_EQ(parse_retry_after("Tue, 14 Nov 2023 22:13:50 GMT", now), 30'000);
+  EXPECT_EQ(parse_retry_after("Tue, 14 Nov 2023 22:00:00 GMT", now), 0);
+  EXPECT_FALSE(parse_retry_after("soon", now));
+  EXPECT_FALSE(parse_retry_after("-3", now));
+  EXPECT_FALSE(parse_retry_after("", now));
+  EXPECT_FALSE(parse_retry_after("1.5", now));
+}
+
+TEST(Outcomes, ClientErrors) {
+  using http::ClientErrc;
+  auto err = [](ClientErrc c) {
+    return http::ClientError{c, http::TimeoutPhase::kNone, "", true, false};
+  };
+  EXPECT_EQ(outcome_from_client_error(err(ClientErrc::kConnect)), Outcome::kConnectError);
+  EXPECT_EQ(outcome_from_client_error(err(ClientErrc::kResolve)), Outcome::kConnectError);
+  EXPECT_EQ(outcome_from_client_error(err(ClientErrc::kTlsVerify)), Outcome::kConnectError);
+  EXPECT_EQ(outcome_from_client_error(err(ClientErrc::kTimeout)), Outcome::kTimeout);
+  EXPECT_EQ(outcome_from_client_error(err(ClientErrc::kClosed)), Outcome::kHttp5xx);
+  EXPECT_EQ(outcome_from_client_error(err(ClientErrc::kCancelled)), Outcome::kCancelled);
+  EXPECT_EQ(error_kind(err(ClientErrc::kClosed)), "closed");
+  EXPECT_EQ(error_kind(Outcome::kHttp429), "http_429");
+}
+
+TEST(UpstreamUrl, JoinsWithoutRepeatingSegments) {
+  EXPECT_EQ(join_url("https://api.openai.com/v1", "/chat/completions"),
+            "https://api.openai.com/v1/chat/completions");
+  EXPECT_EQ(join_url("https://api.openai.com/v1/", "/chat/completions"),
+            "https://api.openai.com/v1/chat/completions");
+  EXPECT_EQ(join_url("http://localhost:11434", "/v1/chat/completions"),
+            "http://localhost:11434/v1/chat/completions");
+  EXPECT_EQ(join_url("http://localhost:11434/v1", "/v1/chat/completions"),
+            "http://localhost:11434/v1/chat/completions");
+  EXPECT_EQ(join_url("https://api.anthropic.com", "/v1/messages"),
+            "https://api.anthropic.com/v1/messages");
+}
+
+TEST(UpstreamRequest, PerKind) {
+  const std::string body = R"({"model":"g","messages":[{"role":"user","content":"hi"}]})";
+  ClientCall call{body, body.find("\"g\""), 3, false, "rid-1"};
+  Candidate c;
+  c.deployment_id = "d";
+  c.provider_kind = ProviderKind::kOpenai;
+  c.base_url = "https://api.openai.com/v1";
+  c.model = "gpt-4o-mini";
+  c.timeout_ms = 1500;
+  auto r = build_upstream_request(c, "sk-1", call);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->url, "https://api.openai.com/v1/chat/completions");
+  EXPECT_EQ(r->body, R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})");
+  EXPECT_EQ(*http::find_header(r->headers, "authorization"), "Bearer sk-1");
+  EXPECT_EQ(*http::find_header(r->headers, "x-request-id"), "rid-1");
+  EXPECT_EQ(r->first_byte_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(r->total_timeout, std::chrono::milliseconds(1500));
+
+  call.stream = true;
+  r = build_upstream_request(c, "", call);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(http::find_header(r->headers, "authorization"), nullptr);
+  EXPECT_EQ(*http::find_header(r->headers, "accept"), "text/event-stream");
+  EXPECT_EQ(r->total_timeout, std::chrono::milliseconds(0));  // a stream may run long
+
+  c.provider_kind = ProviderKind::kAzure;
+  c.base_url = "https://x.openai.azure.com/";
+  c.model = "my dep";
+  r = build_upstream_request(c, "az", call);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->url,
+            "https://x.openai.azure.com/openai/deployments/my%20dep/chat/"
+            "completions?api-version=2024-06-01");
+  EXPECT_EQ(*http::find_header(r->headers, "api-key"), "az");
+
+  c.provider_kind = ProviderKind::kGemini;
+  r = build_upstream_request(c, "k", call);
+  EXPECT_FALSE(r.ok());
+  EXPECT_FALSE(kind_supported(ProviderKind::kGemini));
+}
+
+TEST(Anthropic, RequestTranslation) {
+  const std::string body = R"({"model":"g","max_tokens":100,"temperature":0.2,"stop":"END",
+    "messages":[{"role":"system","content":"sys one"},{"role":"developer","content":[{"type":"text","text":"sys two"}]},
+      {"role":"user","content":[{"type":"text","text":"look"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}]},
+      {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get","arguments":"{\"q\":1}"}}]},
+      {"role":"tool","tool_call_id":"call_1","content":"42"}],
+    "tools":[{"type":"function","function":{"name":"get","description":"d","parameters":{"type":"object"}}}],
+    "tool_choice":"required","user":"u1"})";
+  auto r = anthropic::translate_request(body, "claude-3", true);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const std::string& t = r.value();
+  EXPECT_NE(t.find(R"("model":"claude-3","max_tokens":100,"system":"sys one\n\nsys two")"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(
+      t.find(
+          R"({"type":"image","source":{"type":"base64","media_type":"image/png","data":"AAAA"}})"),
+      std::string::npos)
+      << t;
+  EXPECT_NE(t.find(R"({"type":"tool_use","id":"call_1","name":"get","input":{"q":1}})"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(
+      t.find(
+          R"({"role":"user","content":[{"type":"tool_result","tool_use_id":"call_1","content":"42"}]})"),
+      std::string::npos)
+      << t;
+  EXPECT_NE(
+      t.find(
+          R"("tools":[{"name":"get","description":"d","input_schema":{"type":"object"}}],"tool_choice":{"type":"any"})"),
+      std::string::npos)
+      << t;
+  EXPECT_NE(t.find(R"("stop_sequences":["END"])"), std::string::npos);
+  EXPECT_NE(t.find(R"("metadata":{"user_id":"u1"})"), std::string::npos);
+  EXPECT_NE(t.find(R"("stream":true)"), std::string::npos);
+  EXPECT_FALSE(anthropic::translate_request("[1]", "m", false).ok());
+}
+
+TEST(Anthropic, ResponseAndErrorTranslation) {
+  const std::string answer =
+      R"({"id":"msg_1","type":"message","role":"assistant","model":"claude-3",
+    "content":[{"type":"text","text":"Hi"},{"type":"tool_use","id":"tu_1","name":"get","input":{"q":1}}],
+    "stop_reason":"tool_use","usage":{"input_tokens":4,"output_tokens":6}})";
+  auto r = anthropic::translate_response(answer, 123);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(
+      r.value(),
+      R"({"id":"msg_1","object":"chat.completion","created":123,"model":"claude-3","choices":[{"index":0,)"
+      R"("message":{"role":"assistant","content":"Hi","tool_calls":[{"id":"tu_1","type":"function",)"
+      R"("function":{"name":"get","arguments":"{\"q\":1}"}}]},"finish_reason":"tool_calls"}],)"
+      R"("usage":{"prompt_tokens":4,"completion_tokens":6,"total_tokens":10}})");
+  EXPECT_EQ(
+      anthropic::translate_error(
+          R"({"type":"error","error":{"type":"invalid_request_error","message":"bad"}})"),
+      R"({"error":{"message":"bad","type":"invalid_request_error","param":null,"code":null}})");
+  EXPECT_EQ(anthropic::translate_error("nope"), "");
+}
+
+TEST(Anthropic, StreamTranslationAcrossSplitReads) {
+  const std::string events =
+      "event: message_start\ndata: "
+      "{\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"model\":\"c\"}}\n\n"
+      "event: ping\ndata: {\"type\":\"ping\"}\n\n"
+      "event: content_block_start\ndata: "
+      "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":"
+      "\"\"}}\n\n"
+      "event: content_block_delta\ndata: "
+      "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":"
+      "\"He\\\"y\"}}\n\n"
+      "event: content_block_start\ndata: "
+      "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\","
+      "\"id\":\"t1\",\"name\":\"f\"}}\n\n"
+      "event: content_block_delta\ndata: "
+      "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
+      "\"partial_json\":\"{\\\"a\\\":\"}}\n\n"
+      "event: message_delta\ndata: "
+      "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"}}\n\n"
+      "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+  anthropic::StreamTranslator t(7);
+  std::string out;
+  for (size_t i = 0; i < events.size(); i += 13)
+    out += t.feed(std::string_view(events).substr(i, 13));
+  EXPECT_TRUE(t.done());
+  EXPECT_FALSE(t.failed());
+  const std::string head =
+      R"(data: {"id":"m1","object":"chat.completion.chunk","created":7,"model":"c","choices":[{"index":0,"delta":)";
+  EXPECT_EQ(
+      out,
+      head + R"({"role":"assistant","content":""},"finish_reason":null}]})" + "\n\n" + head +
+          R"({"content":"He\"y"},"finish_reason":null}]})" + "\n\n" + head +
+          R"({"tool_calls":[{"index":0,"id":"t1","type":"function","function":{"name":"f","arguments":""}}]},"finish_reason":null}]})" +
+          "\n\n" + head +
+          R"({"tool_calls":[{"index":0,"function":{"arguments":"{\"a\":"}}]},"finish_reason":null}]})" +
+          "\n\n" + head + R"({},"finish_reason":"length"}]})" + "\n\n" + "data: [DONE]\n\n");
+
+  anthropic::StreamTranslator bad(7);
+  const std::string error_event =
+      "event: error\ndata: "
+      "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"
+      "\n\n";
+  const std::string got = bad.feed(error_event);
+  EXPECT_TRUE(bad.failed());
+  EXPECT_NE(got.find("Overloaded"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sparouter::runtime
