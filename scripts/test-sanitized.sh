@@ -10,7 +10,8 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSPAROUTER_SANITIZE=address,undefined
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 900
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 900 \
+    -E '^web\.unit$'  # the console's own unit tests hold no C++; its browser test still runs
 
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPAROUTER_SANITIZE=thread \
   -DSPAROUTER_BUILD_EXAMPLES=OFF
