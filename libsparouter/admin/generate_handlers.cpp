@@ -1,6 +1,9 @@
 // /api/generate, /api/apply and /api/status: the draft as files, publishing it, and how the
 // draft compares with what runs.
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "admin/encode.hpp"
 #include "admin/handlers.hpp"
@@ -66,6 +69,38 @@ Reply apply(Context& ctx, const Call&) {
                       for (const auto& f : a.files) {
                         w.Key(f.path.data(), static_cast<rapidjson::SizeType>(f.path.size()));
                         write_str(w, f.sha256);
+                      }
+                      w.EndObject();
+                      w.EndObject();
+                    }));
+}
+
+// The files of CONFIG_DIR/current as they were applied (the env file never), for a diff of the
+// draft against what runs. Nothing applied yet: version null and no files.
+Reply active_files(Context& ctx, const Call&) {
+  const std::filesystem::path current = std::filesystem::path(ctx.options.config_dir) / "current";
+  std::vector<std::pair<std::string, std::string>> files;
+  std::string version;
+  std::error_code ec;
+  if (!ctx.options.config_dir.empty() && std::filesystem::exists(current, ec)) {
+    for (std::string_view rel : {kLitellmConfigPath, kRulesPath, kSettingsPath}) {
+      std::ifstream in(current / rel, std::ios::binary);
+      if (!in) continue;
+      std::stringstream ss;
+      ss << in.rdbuf();
+      files.emplace_back(std::string(rel), ss.str());
+    }
+    Result<std::string> v = config_dir_version(current.string());
+    if (v.ok()) version = v.value();
+  }
+  return json_reply(200, json_text([&](model::JsonWriter& w) {
+                      w.StartObject();
+                      w.Key("version"), nullable(w, version);
+                      w.Key("files");
+                      w.StartObject();
+                      for (const auto& [path, content] : files) {
+                        w.Key(path.data(), static_cast<rapidjson::SizeType>(path.size()));
+                        write_str(w, content);
                       }
                       w.EndObject();
                       w.EndObject();

@@ -55,6 +55,7 @@ Reply put_settings(Context& ctx, const Call& call);
 // generate_handlers.cpp
 Reply generate(Context& ctx, const Call& call);
 Reply apply(Context& ctx, const Call& call);
+Reply active_files(Context& ctx, const Call& call);
 Reply status(Context& ctx, const Call& call);
 
 }  // namespace sparouter::admin

@@ -6,7 +6,8 @@ namespace sparouter::admin {
 namespace {
 
 // API.md's tables, plus GET on single providers, groups and deployments (plain REST habit)
-// and /api/settings (the routing settings API.md says are edited through the API).
+// /api/settings (the routing settings API.md says are edited through the API) and
+// /api/generate/active (the files that run, for the console's diff).
 constexpr std::array kRoutes{
     Route{"GET", "/api/providers", list_providers},
     Route{"POST", "/api/providers", create_provider},
@@ -32,6 +33,7 @@ constexpr std::array kRoutes{
     Route{"GET", "/api/settings", get_settings},
     Route{"PUT", "/api/settings", put_settings},
     Route{"POST", "/api/generate", generate},
+    Route{"GET", "/api/generate/active", active_files},
     Route{"POST", "/api/apply", apply, nullptr, true},
     Route{"GET", "/api/status", status},
 };

@@ -148,3 +148,7 @@ def test_apply_writes_config_dir(server, fakes):
     assert applied["version"]
     st, _, gen = server.api("POST", "/api/generate")
     assert st == 200 and gen["version"] == applied["version"]
+    st, _, active = server.api("GET", "/api/generate/active")
+    assert st == 200 and active["version"] == applied["version"]
+    assert active["files"] == gen["files"]
+    assert server.api("GET", "/api/status")[2]["active_version"] == applied["version"]

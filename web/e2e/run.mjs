@@ -472,10 +472,16 @@ async function flow(fakeA, fakeB) {
     await dialog().getByLabel('Weight').fill('5');
     await dialog().getByRole('button', { name: 'Save' }).click();
     await dialog().waitFor({ state: 'detached' });
+    // Forget this browser's copy of the applied files: the diff must come from the server's
+    // active files (GET /api/generate/active), as for an operator on another machine.
+    await page.evaluate(() => {
+      for (const k of Object.keys(localStorage)) if (k.startsWith('sparouter.applied')) localStorage.removeItem(k);
+    });
     await nav('/generate');
     await page.getByText('not applied yet').waitFor();
     await page.getByRole('tab', { name: 'litellm/config.yaml' }).click();
     await page.getByRole('button', { name: 'Diff with active' }).click();
+    await page.getByText(/as the server applied it/).waitFor();
     await page.locator('.diff tr.add').first().waitFor();
     const diff = await page.locator('.diff').innerText();
     expect(/weight/.test(diff), `diff does not show the weight change:\n${diff.slice(0, 400)}`);

@@ -43,6 +43,28 @@ TEST(Admin_Generate, FilesVersionAndNoSecrets) {
   EXPECT_TRUE(h.router().version().empty());
 }
 
+TEST(Admin_Generate, ActiveFilesAreWhatApplyWrote) {
+  Harness h;
+  seed_config(h);
+  Response none = h.get("/api/generate/active");
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_TRUE(none.json()["version"].IsNull());
+  EXPECT_EQ(none.json()["files"].MemberCount(), 0u);
+
+  auto generated = h.post("/api/generate").json();
+  ASSERT_EQ(h.post("/api/apply").status, 200);
+  Response active = h.get("/api/generate/active");
+  ASSERT_EQ(active.status, 200) << active.body;
+  auto d = active.json();
+  EXPECT_EQ(d["version"], generated["version"]);
+  ASSERT_EQ(d["files"].MemberCount(), 3u);
+  for (const auto& f : generated["files"].GetObject()) {
+    ASSERT_TRUE(d["files"].HasMember(f.name)) << f.name.GetString();
+    EXPECT_EQ(d["files"][f.name], f.value);
+  }
+  EXPECT_FALSE(h.any_body_contains(kKey));  // never the env file
+}
+
 TEST(Admin_Apply, WritesPublishesAndRecords) {
   Harness h;
   seed_config(h);

@@ -1,7 +1,8 @@
 // Typed wrappers, one per call of API.md.
 import { api, ApiError, apiBase, errorFromResponse, seg } from './client';
 import type {
-  ApplyResult, ClassifierConfig, ClassifierTestResult, Deployment, DeploymentInput, GenerateResult, Group,
+  ApplyResult, ClassifierConfig, ClassifierTestResult, Deployment, DeploymentInput, ActiveFiles,
+  GenerateResult, Group,
   GroupInput, Health, ModelList, Provider, ProviderInput, ProviderModel, RoutingSettings, Status,
 } from './types';
 
@@ -38,6 +39,7 @@ export const endpoints = {
     api.post<ClassifierTestResult>('/api/classifier/test', body),
 
   generate: () => api.post<GenerateResult>('/api/generate'),
+  activeFiles: () => api.get<ActiveFiles>('/api/generate/active'),
   apply: () => api.post<ApplyResult>('/api/apply'),
 };
 

@@ -128,6 +128,12 @@ export interface ClassifierTestResult {
 
 export const GENERATED_FILES = ['litellm/config.yaml', 'router/rules.json', 'router/settings.json'] as const;
 
+/** GET /api/generate/active: the files CONFIG_DIR/current holds (version null before any apply). */
+export interface ActiveFiles {
+  version: string | null;
+  files: Record<string, string>;
+}
+
 export interface GenerateResult {
   version: string;
   files: Record<string, string>;

@@ -321,6 +321,7 @@ export const en = {
   'generate.noChanges': 'No changes against the active version.',
   'generate.noBaseline': 'No baseline: this browser did not apply the active version, so it has not kept its files. The next apply from here will.',
   'generate.noActive': 'Nothing is applied yet: everything is new.',
+  'generate.baselineServer': 'Compared with the active version {version}, as the server applied it.',
   'generate.baselineLocal': 'Compared with the active version {version} (kept by this browser when it was applied).',
   'generate.folded': '⋯ {n} unchanged lines',
   'generate.added': 'added:',

@@ -323,6 +323,7 @@ export const zh: Record<MessageKey, string> = {
   'generate.noChanges': '与当前生效版本相比没有变化。',
   'generate.noBaseline': '没有对比基线：当前生效版本不是由此浏览器应用的，因此没有保存其文件。下次从这里应用后就会保存。',
   'generate.noActive': '尚未应用任何配置：所有内容都是新的。',
+  'generate.baselineServer': '与服务器上当前生效的版本 {version} 对比。',
   'generate.baselineLocal': '与当前生效版本 {version} 对比（应用时由此浏览器保存）。',
   'generate.folded': '⋯ {n} 行未变化',
   'generate.added': '新增：',

@@ -1,10 +1,8 @@
-// The files of the active configuration, to diff a new preview against. The server's API.md
-// has no call that returns the files of the active version, so the console keeps them itself:
-// on a successful apply it stores the generated files in localStorage under the applied
-// version, and later looks them up by the active version that GET /api/status reports. A
-// browser that never applied this version has "no baseline". (A server call that returns the
-// active files, e.g. GET /api/generate/active, would close that gap; the console does not probe
-// for one, so that no 404 lands in the browser console.)
+// The files of the active configuration, to diff a new preview against, as this browser kept
+// them: on a successful apply it stores the generated files in localStorage under the applied
+// version. The Generate page asks the server first (GET /api/generate/active, the files of
+// CONFIG_DIR/current) and falls back to this copy only when the server has none for the active
+// version (an older server).
 
 const PREFIX = 'sparouter.applied.';
 const INDEX = 'sparouter.applied.index';

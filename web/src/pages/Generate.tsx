@@ -48,13 +48,19 @@ function DiffView({ before, after, label }: { before: string; after: string; lab
 
 type View = 'file' | 'diff';
 
-/** The files of the active version, kept by this browser when it applied them (lib/baseline.ts). */
+/** The files of the active version: from the server (CONFIG_DIR/current), else the copy this
+ * browser kept when it applied them (lib/baseline.ts), e.g. against an older server. */
 function useBaseline(activeVersion: string | null, appliedTick: number) {
+  const active = useQuery({ queryKey: ['generate-active'], queryFn: endpoints.activeFiles, staleTime: 0, retry: false });
   return useMemo(() => {
-    void appliedTick;
+    const server = active.data;
+    if (server && server.version && server.version === activeVersion) {
+      return { files: server.files, source: 'server' as const };
+    }
     const local = loadBaseline(activeVersion);
     return local ? { files: local.files, source: 'local' as const } : { files: null, source: null };
-  }, [activeVersion, appliedTick]);
+    // appliedTick: re-read the browser's copy after an apply from this page.
+  }, [activeVersion, appliedTick, active.data]);
 }
 
 export function GeneratePage() {
@@ -96,6 +102,7 @@ export function GeneratePage() {
       notify(t('generate.appliedToast', { version: r.version.slice(0, 12) }));
       qc.invalidateQueries({ queryKey: ['status'] });
       qc.invalidateQueries({ queryKey: ['generate'] });
+      qc.invalidateQueries({ queryKey: ['generate-active'] });
       qc.invalidateQueries({ queryKey: ['models'] });
     },
   });
@@ -214,7 +221,11 @@ export function GeneratePage() {
                 <Code code={files[shown]} path={shown} label={shown} />
               ) : baseline.files ? (
                 <>
-                  <div className="muted small baseline-note">{t('generate.baselineLocal', { version: facts.version?.slice(0, 12) ?? '' })}</div>
+                  <div className="muted small baseline-note">
+                    {t(baseline.source === 'server' ? 'generate.baselineServer' : 'generate.baselineLocal', {
+                      version: facts.version?.slice(0, 12) ?? '',
+                    })}
+                  </div>
                   <DiffView before={baseline.files[shown] ?? ''} after={files[shown]} label={t('generate.diffOf', { file: shown })} />
                 </>
               ) : (
