@@ -1,11 +1,7 @@
 #include "commands.hpp"
 
 #include <sys/stat.h>
-#include <fcntl.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include <cstdio>
 #include <filesystem>
@@ -19,6 +15,7 @@
 #include "sparouter/config.hpp"
 #include "sparouter/router.hpp"
 #include "sparouter/store.hpp"
+#include "store/atomic_file.hpp"
 
 namespace sparouter::server {
 namespace {
@@ -37,29 +34,6 @@ Result<StorePtr> open_configured(const ServerSettings& s, bool need_secret) {
   StoreOptions o = store_options(s);
   o.allow_missing_secret = !need_secret;
   return open_store(std::move(o));
-}
-
-// Writes `content` (mode 0600: an export holds the sealed keys and the key check) to `path`
-// through a temp file, fsync and rename, so a reader sees the old file or the whole new one.
-Status write_atomically(const fs::path& path, const std::string& content) {
-  const std::string tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Error{Code::kInternal, fmt::format("cannot write {}: {}", tmp, std::strerror(errno)), ""};
-  size_t off = 0;
-  bool ok = true;
-  while (ok && off < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-    ok = n > 0;
-    if (ok) off += static_cast<size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return Error{Code::kInternal, fmt::format("cannot write {}: {}", path.string(), why), ""};
-  }
-  return {};
 }
 
 int cmd_serve(const ServerSettings& s, const std::vector<std::string>& args) {
@@ -152,7 +126,8 @@ int cmd_export(const ServerSettings& s, const std::vector<std::string>& args) {
     std::fputc('\n', stdout);
     return 0;
   }
-  if (auto st = write_atomically(args[1], *json); !st) return fail(st.error().message);
+  // 0600, temp + fsync + rename: an export holds the sealed keys and the key check.
+  if (auto st = store::write_file_atomic(args[1], *json); !st) return fail(st.error().message);
   std::printf("exported to %s\n", args[1].c_str());
   return 0;
 }
