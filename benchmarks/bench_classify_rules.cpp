@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "classify/chat_text.hpp"
+#include "classify/literal_scan.hpp"
 #include "classify/rules.hpp"
 
 namespace {
@@ -80,8 +81,10 @@ std::vector<Rule> fifty_rules(bool last_matches, bool mixed_scopes = true) {
   return rules;
 }
 
-CompiledRules compile(bool last_matches, bool mixed_scopes = true) {
-  auto compiled = CompiledRules::compile(fifty_rules(last_matches, mixed_scopes));
+CompiledRules compile(bool last_matches, bool mixed_scopes = true, bool prefilter = true) {
+  sparouter::classify::RulesOptions options;
+  options.literal_prefilter = prefilter;
+  auto compiled = CompiledRules::compile(fifty_rules(last_matches, mixed_scopes), options);
   if (!compiled.ok()) std::abort();
   return std::move(compiled).value();
 }
@@ -101,10 +104,12 @@ void BM_ChatText_Parse(benchmark::State& state) {
 BENCHMARK(BM_ChatText_Parse)->Arg(1024)->Arg(8192);
 
 // The rules-only route: parse the body, then the first of 50 rules (with last_matches:0 none
-// matches, so every rule is looked at).
+// matches, so every rule is looked at). prefilter:0 is the baseline: keywords found by the
+// RE2::Set alone.
 void BM_Rules_Route50(benchmark::State& state) {
   const std::string body = chat_body(1024);
-  const CompiledRules rules = compile(state.range(0) != 0, state.range(1) != 0);
+  const CompiledRules rules =
+      compile(state.range(0) != 0, state.range(1) != 0, state.range(2) != 0);
   ChatParser parser;
   ChatText text;
   for (auto _ : state) {
@@ -116,10 +121,44 @@ void BM_Rules_Route50(benchmark::State& state) {
   state.counters["body_bytes"] = static_cast<double>(body.size());
 }
 BENCHMARK(BM_Rules_Route50)
-    ->ArgNames({"last_matches", "mixed_scopes"})
-    ->Args({0, 1})
-    ->Args({1, 1})
-    ->Args({0, 0});
+    ->ArgNames({"last_matches", "mixed_scopes", "prefilter"})
+    ->Args({0, 1, 1})
+    ->Args({0, 1, 0})
+    ->Args({1, 1, 1})
+    ->Args({1, 1, 0})
+    ->Args({0, 0, 1})
+    ->Args({0, 0, 0});
+
+// first_match alone over a ~900-byte user text, on the rule shape of bench_router.cpp's
+// RouteRulesOnly1KB: 50 rules of a single word and a three-word phrase, every fifth with a regex;
+// the last keyword at the end of the text. prefilter:0 is the RE2::Set baseline.
+void BM_Rules_PhraseRules50(benchmark::State& state) {
+  std::vector<Rule> list;
+  for (int r = 0; r < 50; ++r) {
+    Rule rule;
+    rule.id = "r" + std::to_string(r);
+    rule.target_group = "g";
+    rule.match.keywords_any = {"keyword" + std::to_string(r), "phrase number " + std::to_string(r)};
+    if (r % 5 == 0) rule.match.regex = "ticket-[0-9]{4}-" + std::to_string(r);
+    list.push_back(rule);
+  }
+  sparouter::classify::RulesOptions options;
+  options.literal_prefilter = state.range(0) != 0;
+  auto rules = CompiledRules::compile(list, options);
+  if (!rules.ok()) std::abort();
+  const char* words[] = {"please",   "explain", "how",  "the", "system", "handles",
+                         "requests", "under",   "load", "and", "why"};
+  ChatText text;
+  for (size_t i = 0; text.last_user.size() < 900; ++i)
+    text.last_user += std::string(words[i % 11]) + " ";
+  text.last_user += " keyword49";
+  for (auto _ : state) {
+    auto hit = rules->first_match(text, false);
+    benchmark::DoNotOptimize(hit);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.last_user.size()));
+}
+BENCHMARK(BM_Rules_PhraseRules50)->ArgName("prefilter")->Arg(1)->Arg(0);
 
 // first_match alone on an already parsed 1 KB body, without and with explain.
 void BM_Rules_FirstMatch50(benchmark::State& state) {
@@ -146,4 +185,24 @@ void BM_Rules_Compile50(benchmark::State& state) {
 }
 BENCHMARK(BM_Rules_Compile50)->Unit(benchmark::kMillisecond);
 
+}  // namespace
+
+namespace {
+// The literal scanner alone over ~900 bytes of prose, 52 literals of 6-9 bytes.
+void BM_LiteralScan(benchmark::State& state) {
+  std::vector<std::string> literals = {"phrase", "ticket-"};
+  for (int r = 0; r < 50; ++r) literals.push_back("keyword" + std::to_string(r));
+  const sparouter::classify::LiteralScanner scanner(literals);
+  const char* words[] = {"please",   "explain", "how",  "the", "system", "handles",
+                         "requests", "under",   "load", "and", "why"};
+  std::string text;
+  for (size_t i = 0; text.size() < 900; ++i) text += std::string(words[i % 11]) + " ";
+  size_t hits = 0;
+  for (auto _ : state) {
+    scanner.scan(text, [&](uint32_t, size_t) { ++hits; });
+    benchmark::DoNotOptimize(hits);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_LiteralScan);
 }  // namespace

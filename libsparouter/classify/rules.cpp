@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "classify/keyword_pattern.hpp"
+#include "classify/rules_prefilter.hpp"
 #include "classify/utf8.hpp"
 
 namespace sparouter::classify {
@@ -51,7 +52,7 @@ struct RegexEntry {
   uint32_t set_id = 0;
 };
 
-// Everything one scope's rules look for, deduplicated, and its one RE2::Set.
+// Everything one scope's rules look for, deduplicated, and its one RE2::Set (or its prefilter).
 struct ScopePatterns {
   std::vector<KeywordEntry> keywords;
   std::vector<RegexEntry> regexes;
@@ -60,6 +61,7 @@ struct ScopePatterns {
   // patterns the set did not find is skipped without looking at its terms.
   std::vector<std::vector<uint32_t>> rules_needing;
   std::unique_ptr<RE2::Set> set;  // null: nothing to find, or it did not fit its memory budget
+  std::unique_ptr<ScopePrefilter> prefilter;  // when set, `set` is not used
 };
 
 struct CompiledRule {
@@ -83,7 +85,6 @@ struct RulesData {
 
 // Per-call matching state. Thread-local scratch keeps the steady state allocation-light; the
 // vectors are resized to the rules at hand on every call.
-enum : uint8_t { kUnknown = 0, kYes = 1, kNo = 2 };
 
 struct ScopeState {
   bool scanned = false;
@@ -99,6 +100,7 @@ struct ScopeState {
 struct Scratch {
   std::array<ScopeState, kScopeCount> scopes;
   std::vector<int> set_ids;
+  ScopePrefilter::Scratch prefilter;
 };
 
 class Matcher {
@@ -201,6 +203,10 @@ class Matcher {
     state.set_answered = false;
     state.keywords.assign(patterns.keywords.size(), kUnknown);
     state.regexes.assign(patterns.regexes.size(), kUnknown);
+    if (patterns.prefilter) {
+      patterns.prefilter->decide(text(s), scratch_.prefilter, state.keywords, state.regexes);
+      return;
+    }
     if (!patterns.set) return;
     RE2::Set::ErrorInfo info{RE2::Set::kNoError};
     const bool any = patterns.set->Match(text(s), &scratch_.set_ids, &info);
@@ -286,6 +292,17 @@ class RulesBuilder {
     for (ScopePatterns& scope : data_.scopes) {
       scope.rules_needing.resize(scope.set_sources.size());
       if (scope.set_sources.empty()) continue;
+      if (options_.literal_prefilter) {
+        std::vector<const KeywordPattern*> keywords;
+        for (const KeywordEntry& k : scope.keywords) keywords.push_back(&k.pattern);
+        std::vector<const RE2*> regexes;
+        for (const RegexEntry& r : scope.regexes) regexes.push_back(r.re.get());
+        scope.prefilter = ScopePrefilter::build(keywords, regexes, set_options);
+      }
+      if (scope.prefilter) {
+        if (!scope.prefilter->has_regex_set(scope.regexes.size())) data_.uses_sets = false;
+        continue;
+      }
       auto set = std::make_unique<RE2::Set>(set_options, RE2::UNANCHORED);
       bool ok = true;
       for (const std::string& source : scope.set_sources) {
@@ -413,5 +430,11 @@ std::optional<RuleHit> CompiledRules::first_match(const ChatText& text, bool exp
 size_t CompiledRules::size() const { return impl_->rules.size(); }
 
 bool CompiledRules::uses_sets() const { return impl_->uses_sets; }
+
+size_t CompiledRules::prefiltered_scopes() const {
+  return static_cast<size_t>(
+      std::count_if(impl_->scopes.begin(), impl_->scopes.end(),
+                    [](const ScopePatterns& s) { return s.prefilter != nullptr; }));
+}
 
 }  // namespace sparouter::classify

@@ -385,11 +385,17 @@ void check_against_reference(const RulesOptions& options, bool expect_sets) {
   }
 }
 
-TEST(Rules, AgreesWithNaiveReference) { check_against_reference({}, true); }
+TEST(Rules, AgreesWithNaiveReference) {
+  check_against_reference({}, true);  // the literal prefilter
+  RulesOptions sets;
+  sets.literal_prefilter = false;
+  check_against_reference(sets, true);
+}
 
 TEST(Rules, FallsBackWhenTheSetDoesNotFit) {
   RulesOptions tiny;
   tiny.set_max_mem = 1 << 10;  // too small for any set: every pattern is run on its own
+  tiny.literal_prefilter = false;
   check_against_reference(tiny, false);
   Rule r;
   r.match.keywords_any = {"python", "rust"};

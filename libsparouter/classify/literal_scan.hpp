@@ -1,0 +1,119 @@
+// Many literals found in one pass over a text, ASCII case-insensitively: the rules' prefilter in
+// front of RE2. Wu-Manber: a window of m bytes (m = the shortest literal) slides over the text;
+// a table keyed by the window's last two bytes says how far it may jump without passing an
+// occurrence, so ordinary text is crossed up to m-1 bytes per step, and only windows ending like
+// some literal's m-byte prefix get an exact comparison. Each step is a chain of dependent loads,
+// so four cursors walk four quarters of the text at once. No allocation while scanning.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sparouter::classify {
+
+// ASCII A-Z to a-z; every other byte unchanged. Both sides of a comparison are folded with it.
+struct AsciiFold {
+  uint8_t map[256];
+  constexpr AsciiFold() : map() {
+    for (int b = 0; b < 256; ++b) {
+      map[b] = static_cast<uint8_t>(b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b);
+    }
+  }
+};
+inline constexpr AsciiFold kAsciiFold{};
+
+class LiteralScanner {
+ public:
+  // Shorter literals make the jumps too short to beat RE2: such sets are refused (usable()).
+  static constexpr size_t kMinLength = 4;
+
+  // Literals are byte strings, folded here. Index i is literals[i].
+  explicit LiteralScanner(const std::vector<std::string>& literals);
+
+  // False when some literal is shorter than kMinLength, or there are none: scan finds nothing.
+  bool usable() const noexcept { return m_ != 0; }
+
+  // Calls hit(literal index, start) for every occurrence of every literal, overlapping ones
+  // too, in no particular order.
+  template <class Hit>
+  void scan(std::string_view text, Hit&& hit) const;
+
+  size_t size() const noexcept { return literals_.size(); }
+
+ private:
+  static constexpr unsigned kHashBits = 13;
+  // The literals that share one m-byte prefix: the prefix is compared once, then each rest.
+  struct Group {
+    uint32_t hash;  // of the prefix's last two bytes
+    std::string prefix;
+    std::vector<uint32_t> literals;
+  };
+
+  // Hash of two adjacent bytes with bit 5 set in both: ASCII letters fold to lower case, and
+  // the few other bytes that meet only make jumps shorter, never wrong.
+  static uint32_t block_hash(uint32_t a, uint32_t b) noexcept {
+    return (((a | 0x20u) << 5) ^ (b | 0x20u)) & ((1u << kHashBits) - 1);
+  }
+  static bool equal_at(const unsigned char* text, const std::string& folded, size_t from) noexcept {
+    for (size_t i = from; i < folded.size(); ++i) {
+      if (kAsciiFold.map[text[i]] != static_cast<unsigned char>(folded[i])) return false;
+    }
+    return true;
+  }
+
+  std::vector<std::string> literals_;  // folded
+  size_t m_ = 0;                       // window: the shortest literal's length
+  std::array<uint8_t, size_t{1} << kHashBits> shift_{};
+  std::vector<Group> groups_;  // sorted by hash
+};
+
+template <class Hit>
+void LiteralScanner::scan(std::string_view text, Hit&& hit) const {
+  if (m_ == 0 || text.size() < m_) return;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  // Cursor c owns the window ends in [end[c], stop[c]): every occurrence is reported once.
+  constexpr size_t kCursors = 4;
+  const size_t first = m_ - 1;
+  const size_t part = (n - first + kCursors - 1) / kCursors;
+  size_t end[kCursors];
+  size_t stop[kCursors];
+  for (size_t c = 0; c < kCursors; ++c) {
+    end[c] = std::min(n, first + c * part);
+    stop[c] = std::min(n, first + (c + 1) * part);
+  }
+  for (;;) {
+    bool active = false;
+    for (size_t c = 0; c < kCursors; ++c) {
+      if (end[c] >= stop[c]) continue;
+      active = true;
+      const size_t e = end[c];
+      const uint32_t h = block_hash(p[e - 1], p[e]);
+      const size_t jump = shift_[h];
+      if (jump != 0) {
+        end[c] = e + jump;
+        continue;
+      }
+      end[c] = e + 1;
+      const size_t start = e + 1 - m_;
+      auto it = std::lower_bound(groups_.begin(), groups_.end(), h,
+                                 [](const Group& g, uint32_t key) { return g.hash < key; });
+      for (; it != groups_.end() && it->hash == h; ++it) {
+        if (!equal_at(p + start, it->prefix, 0)) continue;
+        for (uint32_t literal : it->literals) {
+          const std::string& l = literals_[literal];
+          if (n - start >= l.size() && equal_at(p + start, l, m_)) hit(literal, start);
+        }
+      }
+    }
+    if (!active) return;
+  }
+}
+
+}  // namespace sparouter::classify
