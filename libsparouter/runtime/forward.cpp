@@ -8,10 +8,10 @@
 #include <memory>
 #include <optional>
 
-#include "runtime/anthropic.hpp"
 #include "runtime/api_error.hpp"
 #include "runtime/attempt_outcome.hpp"
 #include "runtime/respond.hpp"
+#include "runtime/translation.hpp"
 
 namespace sparouter::runtime {
 
@@ -143,8 +143,8 @@ struct StreamEnd {
 
 // After a 2xx head for stream: true. The client's head waits for the provider's first body
 // bytes, so a provider that dies before them is still retried elsewhere; after that, pieces go
-// to the client as they arrive (translated for Anthropic), and a failure ends the stream with
-// an error event, never a retry.
+// to the client as they arrive (translated for Anthropic and Gemini), and a failure ends the
+// stream with an error event, never a retry.
 asio::awaitable<StreamEnd> pass_stream(ForwardEnv& env, const ForwardPlan& plan, const Candidate& c,
                                        size_t attempt, http::Exchange& ex,
                                        asio::cancellation_slot& gone, http::ResponseWriter& w,
@@ -165,16 +165,16 @@ asio::awaitable<StreamEnd> pass_stream(ForwardEnv& env, const ForwardPlan& plan,
   bool upstream_done = pending.empty();
 
   const int status = ex.status();
-  const bool anthropic = c.provider_kind == ProviderKind::kAnthropic;
+  const bool translated = translates(c.provider_kind);
   const http::Headers headers = answer_headers(
-      extra, plan, c, attempt, anthropic ? nullptr : &ex.headers(), "text/event-stream");
+      extra, plan, c, attempt, translated ? nullptr : &ex.headers(), "text/event-stream");
   const int64_t first_byte_us = since_us(t0);
   summary.status = status;
   Outcome end = Outcome::kSuccess;
   std::string_view end_kind = "success";
   if (!co_await w.begin_stream(status, headers)) end = Outcome::kCancelled;
-  std::optional<anthropic::StreamTranslator> translator;
-  if (anthropic) translator.emplace(std::time(nullptr));
+  std::optional<StreamTranslation> translator;
+  if (translated) translator.emplace(c, std::time(nullptr));
   while (end == Outcome::kSuccess && !upstream_done) {
     std::string held;  // the first piece, read before the head went out
     held.swap(pending);
@@ -189,11 +189,11 @@ asio::awaitable<StreamEnd> pass_stream(ForwardEnv& env, const ForwardPlan& plan,
       if (next->empty()) break;
       piece = *next;
     }
-    std::string translated;
+    std::string converted;
     std::string_view out = piece;
     if (translator) {
-      translated = translator->feed(piece);
-      out = translated;
+      converted = translator->feed(piece);
+      out = converted;
     }
     if (!out.empty() && !co_await w.write_chunk(out)) {
       end = Outcome::kCancelled;
@@ -203,6 +203,15 @@ asio::awaitable<StreamEnd> pass_stream(ForwardEnv& env, const ForwardPlan& plan,
       end = Outcome::kHttp5xx;
       end_kind = "protocol";
       break;
+    }
+  }
+  if (translator && end == Outcome::kSuccess && !translator->failed()) {
+    // The upstream ended: a translated stream may still owe the client its end (or an error).
+    const std::string tail = translator->finish();
+    if (!tail.empty() && !co_await w.write_chunk(tail)) end = Outcome::kCancelled;
+    if (end == Outcome::kSuccess && translator->failed()) {
+      end = Outcome::kHttp5xx;
+      end_kind = "protocol";
     }
   }
   gone.clear();
@@ -241,12 +250,10 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
     const std::string_view key = key_for(env, plan, c);
     auto built = build_upstream_request(c, key, plan.call);
     if (!built) {
-      // Not the deployment's fault and not worth another: say why and stop.
-      const bool unsupported = !kind_supported(c.provider_kind);
-      ApiError e = unsupported ? ApiError{501, ErrorType::kApi, built.error().message, "",
-                                          "provider_kind_unsupported"}
-                               : ApiError{400, ErrorType::kInvalidRequest, built.error().message,
-                                          built.error().param, "invalid_value"};
+      // The request cannot be put in the provider's protocol: the client's to fix, not the
+      // deployment's fault and not worth another; say why and stop.
+      ApiError e{400, ErrorType::kInvalidRequest, built.error().message, built.error().param,
+                 "invalid_value"};
       const http::Headers more = answer_headers({}, plan, c, i + 1, nullptr, "application/json");
       summary.status = e.status;
       summary.error_code = e.code;
@@ -273,7 +280,7 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
     }
     const int status = ex->status();
     const Outcome o = outcome_from_http_status(status);
-    const bool anthropic = c.provider_kind == ProviderKind::kAnthropic;
+    const bool translated = translates(c.provider_kind);
 
     if (o != Outcome::kSuccess) {
       std::optional<int64_t> retry_after;
@@ -288,12 +295,9 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
       }
       // Another 4xx: the request's fault; the client sees what the provider said.
       std::string text = body ? std::move(body.value()) : std::string();
-      if (anthropic) {
-        std::string translated = anthropic::translate_error(text);
-        if (!translated.empty()) text = std::move(translated);
-      }
+      if (translated) text = translate_error_answer(c.provider_kind, std::move(text));
       const http::Headers headers = answer_headers(
-          extra, plan, c, i + 1, anthropic ? nullptr : &ex->headers(), "application/json");
+          extra, plan, c, i + 1, translated ? nullptr : &ex->headers(), "application/json");
       summary.status = status;
       summary.error_code = "upstream_" + std::to_string(status);
       co_await w.send(status, headers, text);
@@ -316,18 +320,18 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
         continue;
       }
       std::string text = std::move(body.value());
-      if (anthropic) {
-        auto translated = anthropic::translate_response(text, std::time(nullptr));
-        if (!translated) {  // an answer we cannot read is the provider's failure
+      if (translated) {
+        auto answer = translate_answer(c, std::move(text), std::time(nullptr));
+        if (!answer) {  // an answer we cannot read is the provider's failure
           finish_attempt(env, plan, c, Outcome::kHttp5xx, "protocol", since_us(t0));
           log.push_back({std::string(c.deployment_id), "protocol", status});
           last_status = 0;
           continue;
         }
-        text = std::move(translated.value());
+        text = std::move(answer.value());
       }
       const http::Headers headers = answer_headers(
-          extra, plan, c, i + 1, anthropic ? nullptr : &ex->headers(), "application/json");
+          extra, plan, c, i + 1, translated ? nullptr : &ex->headers(), "application/json");
       finish_attempt(env, plan, c, Outcome::kSuccess, "success", since_us(t0));
       summary.status = status;
       co_await w.send(status, headers, text);
@@ -382,7 +386,6 @@ asio::awaitable<std::string> fetch_judge(ForwardEnv& env, const ForwardPlan& pla
   const size_t limit = attempt_limit(plan);
   for (size_t i = 0; i < limit; ++i) {
     const Candidate& c = plan.candidates[i];
-    if (!kind_supported(c.provider_kind)) continue;
     auto built = build_upstream_request(c, key_for(env, plan, c), plan.call);
     if (!built) continue;
     http::ClientRequest& request = built.value();
@@ -413,8 +416,8 @@ asio::awaitable<std::string> fetch_judge(ForwardEnv& env, const ForwardPlan& pla
       continue;
     }
     finish_attempt(env, plan, c, Outcome::kSuccess, "success", since_us(t0));
-    if (c.provider_kind == ProviderKind::kAnthropic) {
-      auto translated = anthropic::translate_response(answer->body, std::time(nullptr));
+    if (translates(c.provider_kind)) {
+      auto translated = translate_answer(c, std::move(answer->body), std::time(nullptr));
       co_return translated ? std::move(translated.value()) : std::string();
     }
     co_return std::move(answer->body);

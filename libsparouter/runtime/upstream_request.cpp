@@ -2,6 +2,7 @@
 
 #include "runtime/anthropic.hpp"
 #include "runtime/body_splice.hpp"
+#include "runtime/gemini.hpp"
 
 namespace sparouter::runtime {
 
@@ -32,8 +33,6 @@ void common_headers(http::ClientRequest& r, const ClientCall& call) {
   if (!call.request_id.empty()) r.headers.push_back({"x-request-id", std::string(call.request_id)});
 }
 }  // namespace
-
-bool kind_supported(ProviderKind kind) noexcept { return kind != ProviderKind::kGemini; }
 
 std::string_view kind_name(ProviderKind kind) noexcept {
   switch (kind) {
@@ -105,11 +104,15 @@ Result<http::ClientRequest> build_upstream_request(const Candidate& c, std::stri
       r.body = std::move(body.value());
       return r;
     }
-    case ProviderKind::kGemini:
-      return Error{Code::kUnavailable,
-                   "provider kind gemini is not supported in UPSTREAM_MODE=direct; use "
-                   "UPSTREAM_MODE=litellm for it",
-                   ""};
+    case ProviderKind::kGemini: {
+      // The key goes in a header, never in the URL (?key=), which logs and errors may show.
+      r.url = join_url(c.base_url, gemini::request_path(c.base_url, c.model, call.stream));
+      if (!key.empty()) r.headers.push_back({"x-goog-api-key", std::string(key)});
+      auto body = gemini::translate_request(call.body, c.model);
+      if (!body) return body.error();
+      r.body = std::move(body.value());
+      return r;
+    }
   }
   r.body = splice_model(call.body, call.model_offset, call.model_length, c.model);
   return r;

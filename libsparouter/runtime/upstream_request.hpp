@@ -1,5 +1,6 @@
 // The HTTP request for one attempt at one deployment, per provider kind: URL, credentials,
-// the spliced (or, for Anthropic, translated) body, and the few client headers that may go on.
+// the spliced (or, for Anthropic and Gemini, translated) body, and the few client headers that
+// may go on.
 #pragma once
 
 #include <string>
@@ -20,9 +21,6 @@ struct ClientCall {
   std::string_view request_id;  // forwarded as x-request-id when set
 };
 
-// Providers the runtime can call itself. Gemini is not (yet): its attempts fail fast with
-// code provider_kind_unsupported (use UPSTREAM_MODE=litellm for it).
-bool kind_supported(ProviderKind kind) noexcept;
 std::string_view kind_name(ProviderKind kind) noexcept;
 
 // "base" + "/path", with exactly one slash between; when the base already ends in the first
@@ -33,7 +31,10 @@ std::string join_url(std::string_view base, std::string_view path);
 // - openai, openai_compatible: POST {base}/chat/completions, Authorization: Bearer <key>;
 // - azure: POST {base}/openai/deployments/{model}/chat/completions?api-version=V, api-key;
 // - ollama: POST {base}/v1/chat/completions (its OpenAI-compatible endpoint), no key;
-// - anthropic: POST {base}/v1/messages, x-api-key, anthropic-version, translated body.
+// - anthropic: POST {base}/v1/messages, x-api-key, anthropic-version, translated body;
+// - gemini: POST {base}/v1beta/models/{model}:generateContent (:streamGenerateContent?alt=sse
+//   for a stream), x-goog-api-key, translated body.
+// A body the provider's protocol cannot express is an error with Error::param set (a 400).
 // `key` is "" when the provider has none (then no credential header at all). The deployment's
 // timeout caps the first byte (and, for a non-streamed answer, the whole exchange).
 Result<http::ClientRequest> build_upstream_request(const Candidate& c, std::string_view key,

@@ -97,10 +97,15 @@ TEST(UpstreamRequest, PerKind) {
             "completions?api-version=2024-06-01");
   EXPECT_EQ(*http::find_header(r->headers, "api-key"), "az");
 
-  c.provider_kind = ProviderKind::kGemini;
+  c.provider_kind = ProviderKind::kGemini;  // more in gemini_test.cpp
+  c.base_url = "https://generativelanguage.googleapis.com";
+  c.model = "gemini-2.0-flash";
   r = build_upstream_request(c, "k", call);
-  EXPECT_FALSE(r.ok());
-  EXPECT_FALSE(kind_supported(ProviderKind::kGemini));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->url,
+            "https://generativelanguage.googleapis.com/v1beta/models/"
+            "gemini-2.0-flash:streamGenerateContent?alt=sse");
+  EXPECT_EQ(*http::find_header(r->headers, "x-goog-api-key"), "k");
 }
 
 TEST(Anthropic, RequestTranslation) {

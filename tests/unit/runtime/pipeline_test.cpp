@@ -227,19 +227,6 @@ TEST_F(Pipeline, OllamaUsesItsOpenAiEndpoint) {
   EXPECT_EQ(up_->last_request()->target, "/v1/chat/completions");
 }
 
-TEST_F(Pipeline, GeminiFailsFastAsUnsupported) {
-  ConfigBuilder b;
-  b.provider("gm", up_->origin(), ProviderKind::kGemini).group("g");
-  b.dep("d-gm", "g", "gm", "gemini-pro");
-  config_ = b.c;
-  start();
-  const auto r = bench_->call(chat_body("g", "hi"));
-  EXPECT_EQ(r.status, 501);
-  EXPECT_EQ(json_field(r.body, "error", "code"), "provider_kind_unsupported");
-  EXPECT_NE(r.body.find("UPSTREAM_MODE=litellm"), std::string::npos);
-  EXPECT_EQ(up_->stats().chat_requests, 0);
-}
-
 TEST_F(Pipeline, AnthropicTranslatedBothWays) {
   auto an = fake("claude", 0, "ant-key");
   ConfigBuilder b;
