@@ -2,15 +2,14 @@
 // when a phase runs out of time. Owned by the pool while idle and by an Exchange while in use.
 #pragma once
 
-#include <chrono>
-#include <memory>
-#include <optional>
-#include <string>
-
 #include <asio/awaitable.hpp>
 #include <asio/buffer.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
 
 #include "http/client_error.hpp"
 #include "http/response_parser.hpp"
@@ -40,8 +39,11 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   TimeoutPhase timed_out() const noexcept { return timed_out_; }
   void close() noexcept;
   bool is_open() const noexcept { return open_; }
-  // Idle and usable: open, and the peer has neither closed nor sent anything since.
+  // Idle and usable: open, and the peer has neither closed nor sent anything since. One
+  // recv(MSG_PEEK) system call.
   bool reusable() const noexcept;
+  // Open and not closed on our side; says nothing about the peer. No system call.
+  bool alive() const noexcept { return open_ && !closed_; }
   const std::string& origin() const noexcept { return origin_; }
 
   ResponseParser& parser() noexcept { return parser_; }

@@ -1,7 +1,6 @@
 #include "http/pool.hpp"
 
 #include <algorithm>
-
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 
@@ -23,7 +22,8 @@ asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> ConnectionPool:
     while (!o.idle.empty()) {
       std::shared_ptr<ClientConnection> c = std::move(o.idle.back());
       o.idle.pop_back();
-      if (c->reusable()) {
+      const bool check = Clock::now() - c->idle_since >= options_.check_after_idle;
+      if (check ? c->reusable() : c->alive()) {
         ++o.in_use;
         co_return c;
       }
@@ -49,7 +49,8 @@ asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> ConnectionPool:
 void ConnectionPool::release(std::shared_ptr<ClientConnection> connection) {
   Origin& o = origins_[connection->origin()];
   if (o.in_use > 0) --o.in_use;
-  if (connection->reusable() && o.idle.size() < options_.max_idle_per_origin) {
+  // alive(), not reusable(): the exchange just ended cleanly, the peek would only repeat it.
+  if (connection->alive() && o.idle.size() < options_.max_idle_per_origin) {
     connection->idle_since = Clock::now();
     connection->set_deadline(connection->idle_since + options_.idle_timeout, TimeoutPhase::kNone);
     o.idle.push_back(std::move(connection));

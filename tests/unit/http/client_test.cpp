@@ -4,6 +4,7 @@
 
 #include <asio/io_context.hpp>
 #include <memory>
+#include <thread>
 
 #include "http/server.hpp"
 #include "http/sse.hpp"
@@ -90,11 +91,45 @@ TEST_F(HttpClient, ReadsCloseDelimitedBodyAndDoesNotReuse) {
   EXPECT_EQ(peer.accepted(), 2);
 }
 
+// The peer answers as if keeping the connection alive, then closes it.
+TEST_F(HttpClient, IdleConnectionIsCheckedForThePeersCloseBeforeReuse) {
+  CannedServer peer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  ClientOptions o;
+  o.pool.check_after_idle = 0ms;  // every reuse checks
+  client(o);
+  for (int i = 0; i < 2; ++i) {
+    auto r = fetch({"GET", url("/", peer.port()), {}, ""});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->body, "ok");
+    std::this_thread::sleep_for(50ms);  // the close has arrived
+  }
+  EXPECT_EQ(peer.accepted(), 2);
+}
+
+// The trade named in PoolOptions::check_after_idle: a connection reused within it is trusted,
+// so a close the peer sent in that window shows as a failed exchange (the router's fallback
+// then tries the next deployment).
+TEST_F(HttpClient, ConnectionReusedSoonAfterIsTrustedWithoutACheck) {
+  CannedServer peer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  ClientOptions o;
+  o.pool.check_after_idle = 60'000ms;
+  client(o);
+  auto r = fetch({"GET", url("/", peer.port()), {}, ""});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::this_thread::sleep_for(50ms);
+  r = fetch({"GET", url("/", peer.port()), {}, ""});
+  EXPECT_FALSE(r.ok());  // closed before a response, or reset: the kernel decides which
+  EXPECT_EQ(peer.accepted(), 1);
+}
+
 TEST_F(HttpClient, StreamsBodyAsItArrivesWithWholeSseEvents) {
   client();
   auto work = [&]() -> asio::awaitable<std::vector<std::string>> {
     std::vector<std::string> events;
-    const ClientRequest req1{"GET", url("/drip/4/150"), {}, ""};  // named: g++ 12 mis-destroys braced temporaries in co_await
+    const ClientRequest req1{"GET",
+                             url("/drip/4/150"),
+                             {},
+                             ""};  // named: g++ 12 mis-destroys braced temporaries in co_await
     auto ex = co_await client_->send(req1);
     if (!ex) co_return events;
     SseSplitter splitter;
@@ -121,7 +156,10 @@ TEST_F(HttpClient, StreamsBodyAsItArrivesWithWholeSseEvents) {
 TEST_F(HttpClient, CancelStopsUpstreamStreamAndDropsConnection) {
   client();
   auto work = [&]() -> asio::awaitable<ClientErrc> {
-    const ClientRequest req2{"GET", url("/forever"), {}, ""};  // named: g++ 12 mis-destroys braced temporaries in co_await
+    const ClientRequest req2{"GET",
+                             url("/forever"),
+                             {},
+                             ""};  // named: g++ 12 mis-destroys braced temporaries in co_await
     auto ex = co_await client_->send(req2);
     if (!ex) co_return ex.error().code;
     for (int i = 0; i < 2; ++i) {
@@ -218,11 +256,15 @@ TEST_F(HttpClient, PoolCapMakesRequestsWaitForAFreeConnection) {
   o.connect_timeout = 300ms;
   client(o);
   auto work = [&]() -> asio::awaitable<std::pair<ClientErrc, std::string>> {
-    const ClientRequest req3{"GET", url("/stream/2"), {}, ""};  // named: g++ 12 mis-destroys braced temporaries in co_await
+    const ClientRequest req3{"GET",
+                             url("/stream/2"),
+                             {},
+                             ""};  // named: g++ 12 mis-destroys braced temporaries in co_await
     auto first = co_await client_->send(req3);
     if (!first) co_return std::pair{first.error().code, std::string("first")};
     // The only slot is taken: a second request times out waiting for it.
-    const ClientRequest req4{"GET", url("/hello"), {}, ""};  // named: g++ 12 mis-destroys braced temporaries in co_await
+    const ClientRequest req4{
+        "GET", url("/hello"), {}, ""};  // named: g++ 12 mis-destroys braced temporaries in co_await
     auto second = co_await client_->send(req4);
     if (second) co_return std::pair{ClientErrc::kProtocol, std::string("second ran")};
     const ClientErrc waited = second.error().code;
@@ -230,7 +272,8 @@ TEST_F(HttpClient, PoolCapMakesRequestsWaitForAFreeConnection) {
       auto piece = co_await (*first)->read_some();
       if (!piece || piece->empty()) break;
     }
-    const ClientRequest req5{"GET", url("/hello"), {}, ""};  // named: g++ 12 mis-destroys braced temporaries in co_await
+    const ClientRequest req5{
+        "GET", url("/hello"), {}, ""};  // named: g++ 12 mis-destroys braced temporaries in co_await
     auto third = co_await client_->fetch(req5);
     co_return std::pair{waited, third ? third->body : third.error().message};
   };
