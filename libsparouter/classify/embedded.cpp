@@ -65,6 +65,9 @@ Status check_options(const EmbeddedOptions& o) {
     if (!(o.hidden_dropout >= 0 && o.hidden_dropout <= 0.9f)) {
       return bad_option("hidden_dropout", "must be 0..0.9");
     }
+    if (!(o.hidden_input_dropout >= 0 && o.hidden_input_dropout <= 0.9f)) {
+      return bad_option("hidden_input_dropout", "must be 0..0.9");
+    }
   }
   return {};
 }
@@ -145,6 +148,7 @@ Result<std::shared_ptr<const EmbeddedModel>> EmbeddedModel::train(
     hp.epochs = embedded_train::epochs_for(examples.size(), options.hidden_epochs, kMinUpdates);
     hp.learning_rate = options.hidden_learning_rate;
     hp.dropout = options.hidden_dropout;
+    hp.input_dropout = options.hidden_input_dropout;
     hp.seed = options.seed ^ kHiddenSeedSalt;
     const embedded_train::Hidden hidden = embedded_train::train_hidden_runs(
         corpus, n_labels, options.hidden_units, hp, options.hidden_runs);
@@ -167,7 +171,8 @@ void EmbeddedModel::pack(const embedded_train::Corpus& corpus, const embedded_tr
   stride_ = linear_width_ + hidden_width_;
   row_bytes_ = sizeof(RowHeader) + stride_;
   rows_ = rows;
-  blob_.assign(rows * row_bytes_, 0);
+  const size_t runs = corpus.run_hashes.size();
+  blob_.assign((rows + runs) * row_bytes_, 0);
   // Rows hold idf * w so that prediction adds rows scaled only by 1 / norm.
   for (size_t r = 0; r < rows; ++r) {
     const float idf = corpus.idf[r];
@@ -183,6 +188,42 @@ void EmbeddedModel::pack(const embedded_train::Corpus& corpus, const embedded_tr
   }
   table_.build(corpus.keys);
   idf_unseen2_ = corpus.idf_unseen * corpus.idf_unseen;
+  // Run rows: the sum of a run's char rows, and the sum of their shares of the norm. A run with
+  // a row of the word family (a 32-bit key collision) has none: its n-grams are looked up.
+  std::vector<uint64_t> run_keys;
+  std::vector<float> lin(n_labels);
+  std::vector<float> hid(hidden_);
+  for (size_t u = 0; u < runs; ++u) {
+    std::fill(lin.begin(), lin.end(), 0.0f);
+    std::fill(hid.begin(), hid.end(), 0.0f);
+    double norm2 = 0;
+    bool ok = true;
+    for (uint32_t i = corpus.run_start[u]; i < corpus.run_start[u + 1] && ok; ++i) {
+      const uint32_t r = corpus.run_rows[i];
+      if (r == FeatureTable::kNone) {
+        norm2 += idf_unseen2_;
+        continue;
+      }
+      ok = corpus.families[r] == static_cast<uint8_t>(FeatureFamily::kChar);
+      const float idf = corpus.idf[r];
+      norm2 += static_cast<double>(idf) * idf;
+      for (size_t c = 0; c < n_labels; ++c) lin[c] += idf * linear.w[r * n_labels + c];
+      for (size_t j = 0; j < hidden_; ++j) hid[j] += idf * hidden->e[r * hidden_ + j];
+    }
+    if (!ok) continue;
+    uint8_t* row = &blob_[(rows + run_keys.size()) * row_bytes_];
+    int8_t* q = reinterpret_cast<int8_t*>(row + sizeof(RowHeader));
+    RowHeader h{};
+    h.scale_linear = quantise(lin.data(), n_labels, 1.0f, q);
+    h.scale_hidden = hidden_ != 0 ? quantise(hid.data(), hidden_, 1.0f, q + linear_width_) : 0;
+    h.idf2 = static_cast<float>(norm2);
+    h.family = static_cast<uint32_t>(FeatureFamily::kChar);
+    std::memcpy(row, &h, sizeof(h));
+    run_keys.push_back(corpus.run_hashes[u]);
+  }
+  blob_.resize((rows + run_keys.size()) * row_bytes_);
+  blob_.shrink_to_fit();
+  run_table_.build(run_keys);  // its row i is blob_ row rows_ + i
   bias_.assign(linear_width_, 0.0f);
   std::copy(linear.bias.begin(), linear.bias.end(), bias_.begin());
   if (hidden != nullptr) {
@@ -198,7 +239,7 @@ void EmbeddedModel::pack(const embedded_train::Corpus& corpus, const embedded_tr
 
 size_t EmbeddedModel::memory_bytes() const noexcept {
   size_t bytes =
-      sizeof(*this) + table_.memory_bytes() + blob_.capacity() +
+      sizeof(*this) + table_.memory_bytes() + run_table_.memory_bytes() + blob_.capacity() +
       (bias_.capacity() + b1_.capacity() + v_.capacity() + b2_.capacity()) * sizeof(float);
   for (const std::string& l : labels_) bytes += sizeof(std::string) + l.capacity();
   return bytes;
@@ -207,6 +248,7 @@ size_t EmbeddedModel::memory_bytes() const noexcept {
 void EmbeddedScratch::reserve(const EmbeddedModel& model) {
   if (acc_.size() < model.scratch_floats()) acc_.resize(model.scratch_floats());
   if (stamps_.size() < model.rows_) stamps_.resize(model.rows_, 0);
+  if (runs_.size() < kRuns) runs_.resize(kRuns, Run{0, 0});
 }
 
 }  // namespace sparouter::classify

@@ -10,6 +10,7 @@
 // any other byte, malformed ones included, is part of a word. No byte sequence is an error.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -23,6 +24,12 @@ struct FeatureSpec {
   uint32_t char_ngram_min = 3;  // byte n-grams inside each space-padded word (like "char_wb")
   uint32_t char_ngram_max = 5;  // 0 = none; at most 7
 };
+
+// Char n-grams count per distinct run (word) of a text: a run that comes again adds nothing.
+// Runs longer than kMaxHeldRun bytes, and any run after the first kMaxRunsPerText distinct
+// ones, count at every occurrence (so prediction needs only bounded memory to follow the rule).
+inline constexpr uint32_t kMaxHeldRun = 64;
+inline constexpr size_t kMaxRunsPerText = 2048;
 
 enum class FeatureFamily : uint8_t { kWord = 0, kChar = 1 };
 inline constexpr size_t kFeatureFamilies = 2;
@@ -113,6 +120,16 @@ inline size_t decode_utf8(const unsigned char* p, size_t left, uint32_t* cp) {
 }
 
 }  // namespace features_detail
+
+// A sink that may skip char runs (a space-padded word, or a run of CJK characters: the char
+// n-grams of a run depend on its bytes alone). Before the char keys of a run of at most
+// kMaxHeldRun bytes, the walker calls char_run_begin(h, true) with h a 64-bit hash of the run's
+// bytes; false skips the run's char keys. Longer runs stream: char_run_begin(0, false), whose
+// result is ignored. Prediction uses it to look each distinct run up once.
+template <class Sink>
+concept CharRunSink = requires(Sink& s, uint64_t h) {
+  { s.char_run_begin(h, true) } -> std::convertible_to<bool>;
+};
 
 // Walks `text` and calls sink(uint32_t key, FeatureFamily family) once per feature occurrence.
 // Keys are 32-bit hashes of the feature (collisions among a model's ~10^5 features are rare and
@@ -211,6 +228,21 @@ class FeatureWalker {
       char_open_ = true;
       window_ = ' ';
       window_len_ = 1;
+      run_hash_ = kFnvBasis;
+      run_len_ = 0;
+      run_held_ = true;
+    }
+    if constexpr (CharRunSink<Sink>) {
+      if (run_held_) {
+        if (run_len_ < kMaxHeldRun) {  // held back until the sink knows the whole run
+          run_[run_len_++] = b;
+          run_hash_ = (run_hash_ ^ b) * 0x100000001B3ULL;
+          return;
+        }
+        run_held_ = false;
+        sink_.char_run_begin(0, false);
+        for (uint32_t i = 0; i < run_len_; ++i) push_char(run_[i]);
+      }
     }
     push_char(b);
   }
@@ -226,11 +258,16 @@ class FeatureWalker {
   }
 
   void end_char_run() {
-    if (char_open_) {
-      push_char(' ');
-      char_open_ = false;
-    }
     cjk_run_ = false;
+    if (!char_open_) return;
+    char_open_ = false;
+    if constexpr (CharRunSink<Sink>) {
+      if (run_held_) {
+        if (!sink_.char_run_begin(features_detail::mix64(run_hash_ + run_len_), true)) return;
+        for (uint32_t i = 0; i < run_len_; ++i) push_char(run_[i]);
+      }
+    }
+    push_char(' ');
   }
 
   void end_word() {
@@ -261,6 +298,10 @@ class FeatureWalker {
   uint32_t history_len_ = 0;
   uint64_t window_ = 0;
   uint32_t window_len_ = 0;
+  uint64_t run_hash_ = kFnvBasis;
+  uint32_t run_len_ = 0;
+  bool run_held_ = true;
+  unsigned char run_[kMaxHeldRun];
   bool word_open_ = false;
   bool char_open_ = false;
   bool cjk_run_ = false;

@@ -1,7 +1,8 @@
 // EmbeddedModel::predict: the request path. Features stream out of the walker in batches; each
 // batch is looked up (prefetching the table slots, then the weight rows) and its rows are added
-// into per-family accumulators. Logits are linear in the features, so the per-family L2 norms
-// are applied once at the end. No allocation once the scratch is warm, no exceptions.
+// into per-family accumulators. A word (char run) the model knows is one lookup and one row
+// instead of one per n-gram. Logits are linear in the features, so the per-family norms are
+// applied once at the end. No allocation once the scratch is warm, no exceptions.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -35,56 +36,136 @@ void softmax(const float* z, size_t n, float* out) {
 
 }  // namespace
 
-void EmbeddedModel::accumulate(EmbeddedScratch& s, size_t count, float* norm2,
-                               uint32_t* unseen) const noexcept {
+void EmbeddedModel::add_rows(EmbeddedScratch& s, const uint32_t* rows, size_t count,
+                             float* norm2) const noexcept {
+  // The rows by family (a row's family is its dictionary entry's: the same as the key's but
+  // for 32-bit key collisions), then one kernel call per family.
+  const simd::Kernels& k = simd::kernels();
+  const int8_t* weights[kFeatureFamilies][EmbeddedScratch::kBatch];
+  float a1[kFeatureFamilies][EmbeddedScratch::kBatch];
+  float a2[kFeatureFamilies][EmbeddedScratch::kBatch];
+  size_t n[kFeatureFamilies] = {0, 0};
+  for (size_t i = 0; i < count; ++i) {
+    const uint8_t* p = &blob_[static_cast<size_t>(rows[i]) * row_bytes_];
+    RowHeader h;
+    std::memcpy(&h, p, sizeof(h));
+    norm2[h.family] += h.idf2;
+    const size_t j = n[h.family]++;
+    weights[h.family][j] = reinterpret_cast<const int8_t*>(p + sizeof(RowHeader));
+    a1[h.family][j] = h.scale_linear;
+    a2[h.family][j] = h.scale_hidden;
+  }
+  float* acc = s.acc_.data();
+  for (size_t f = 0; f < kFeatureFamilies; ++f) {
+    if (n[f] == 0) continue;
+    k.add_rows_i8(weights[f], a1[f], a2[f], n[f], linear_width_, hidden_width_, acc + f * stride_);
+  }
+}
+
+void EmbeddedModel::look_up(EmbeddedScratch& s, const uint32_t* keys, size_t count,
+                            FeatureFamily family, float* norm2, uint32_t* unseen) const noexcept {
   const uint16_t gen = s.generation_;
+  const bool binary = family == FeatureFamily::kWord;  // char n-grams count per run
   size_t found = 0;
   for (size_t i = 0; i < count; ++i) {
-    const uint32_t row = table_.find(s.keys_[i]);
+    const uint32_t row = table_.find(keys[i]);
     if (row == FeatureTable::kNone) {
-      ++unseen[s.families_[i]];
+      ++unseen[static_cast<size_t>(family)];
       continue;
     }
-    if (s.stamps_[row] == gen) continue;  // binary tf: each feature counts once
-    s.stamps_[row] = gen;
+    if (binary) {
+      if (s.stamps_[row] == gen) continue;
+      s.stamps_[row] = gen;
+    }
     s.rows_[found++] = row;
     const uint8_t* p = &blob_[static_cast<size_t>(row) * row_bytes_];
     for (size_t off = 0; off < row_bytes_; off += 64) prefetch(p + off);
   }
-  const simd::Kernels& k = simd::kernels();
-  float* acc = s.acc_.data();
-  for (size_t i = 0; i < found; ++i) {
-    const uint8_t* p = &blob_[static_cast<size_t>(s.rows_[i]) * row_bytes_];
-    RowHeader h;
-    std::memcpy(&h, p, sizeof(h));
-    norm2[h.family] += h.idf2;
-    k.axpy_i8x2(reinterpret_cast<const int8_t*>(p + sizeof(RowHeader)), h.scale_linear,
-                linear_width_, h.scale_hidden, hidden_width_, acc + h.family * stride_);
-  }
+  add_rows(s, s.rows_.data(), found, norm2);
 }
 
 size_t EmbeddedModel::predict(std::string_view text, float* probs,
                               EmbeddedScratch& s) const noexcept {
-  if (s.acc_.size() < scratch_floats() || s.stamps_.size() < rows_) s.reserve(*this);
+  using Scratch = EmbeddedScratch;
+  if (s.acc_.size() < scratch_floats() || s.stamps_.size() < rows_ ||
+      s.runs_.size() < Scratch::kRuns) {
+    s.reserve(*this);
+  }
   if (++s.generation_ == 0) {  // stamps wrapped: forget them all, once every 65535 calls
     std::fill(s.stamps_.begin(), s.stamps_.end(), uint16_t{0});
+    for (Scratch::Run& r : s.runs_) r.generation = 0;
     s.generation_ = 1;
   }
   float* acc = s.acc_.data();
   std::fill(acc, acc + 2 * stride_, 0.0f);
   float norm2[kFeatureFamilies] = {0, 0};
   uint32_t unseen[kFeatureFamilies] = {0, 0};
-  size_t count = 0;
-  walk_features(text.substr(0, max_text_bytes_), spec_, [&](uint32_t key, FeatureFamily family) {
-    s.keys_[count] = key;
-    s.families_[count] = static_cast<uint8_t>(family);
-    prefetch(table_.probe_address(key));
-    if (++count == EmbeddedScratch::kBatch) {
-      accumulate(s, count, norm2, unseen);
-      count = 0;
+
+  // Keys are batched per family. Each held run is checked against the runs of this text (a
+  // repeat adds nothing), then against the model's runs (a known one adds its row); only the
+  // n-grams of the other runs are looked up one by one.
+  struct Sink {
+    const EmbeddedModel& m;
+    Scratch& s;
+    float* norm2;
+    uint32_t* unseen;
+    size_t words = 0;
+    size_t chars = 0;
+    size_t runs = 0;
+    size_t distinct_runs = 0;
+
+    void operator()(uint32_t key, FeatureFamily family) {
+      prefetch(m.table_.probe_address(key));
+      if (family == FeatureFamily::kWord) {
+        s.word_keys_[words] = key;
+        if (++words == Scratch::kBatch) flush_words();
+        return;
+      }
+      s.char_keys_[chars] = key;
+      if (++chars == Scratch::kBatch) flush_chars();
     }
-  });
-  if (count != 0) accumulate(s, count, norm2, unseen);
+    bool char_run_begin(uint64_t hash, bool held) {
+      if (!held) return true;
+      // The first kMaxRunsPerText distinct runs are remembered; later ones count at every
+      // occurrence, as in training.
+      size_t slot = static_cast<size_t>(hash) & (Scratch::kRuns - 1);
+      for (;;) {
+        Scratch::Run& r = s.runs_[slot];
+        if (r.generation != s.generation_) break;
+        if (r.hash == hash) return false;  // a repeat
+        slot = (slot + 1) & (Scratch::kRuns - 1);
+      }
+      if (distinct_runs < kMaxRunsPerText) {
+        s.runs_[slot] = Scratch::Run{hash, s.generation_};
+        ++distinct_runs;
+      }
+      const uint32_t row = m.run_table_.find(hash);
+      if (row == RunTable::kNone) return true;
+      const uint32_t blob_row = static_cast<uint32_t>(m.rows_) + row;
+      s.run_rows_[runs] = blob_row;
+      const uint8_t* p = &m.blob_[static_cast<size_t>(blob_row) * m.row_bytes_];
+      for (size_t off = 0; off < m.row_bytes_; off += 64) prefetch(p + off);
+      if (++runs == Scratch::kBatch) flush_runs();
+      return false;
+    }
+    void flush_words() {
+      m.look_up(s, s.word_keys_.data(), words, FeatureFamily::kWord, norm2, unseen);
+      words = 0;
+    }
+    void flush_chars() {
+      m.look_up(s, s.char_keys_.data(), chars, FeatureFamily::kChar, norm2, unseen);
+      chars = 0;
+    }
+    void flush_runs() {
+      m.add_rows(s, s.run_rows_.data(), runs, norm2);
+      runs = 0;
+    }
+  };
+  Sink sink{*this, s, norm2, unseen};
+  walk_features(text.substr(0, max_text_bytes_), spec_, sink);
+  sink.flush_words();
+  sink.flush_chars();
+  sink.flush_runs();
 
   float inv[kFeatureFamilies];
   for (size_t f = 0; f < kFeatureFamilies; ++f) {

@@ -27,12 +27,16 @@ float dot_portable(const float* x, const float* y, size_t n) {
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
-void axpy_i8x2_portable(const int8_t* x, float a1, size_t n1, float a2, size_t n2, float* y) {
-  for (size_t i = 0; i < n1; ++i) y[i] += a1 * static_cast<float>(x[i]);
-  for (size_t i = n1; i < n1 + n2; ++i) y[i] += a2 * static_cast<float>(x[i]);
+void add_rows_i8_portable(const int8_t* const* rows, const float* a1, const float* a2, size_t count,
+                          size_t n1, size_t n2, float* y) {
+  for (size_t r = 0; r < count; ++r) {
+    const int8_t* x = rows[r];
+    for (size_t i = 0; i < n1; ++i) y[i] += a1[r] * static_cast<float>(x[i]);
+    for (size_t i = n1; i < n1 + n2; ++i) y[i] += a2[r] * static_cast<float>(x[i]);
+  }
 }
 
-constexpr Kernels kPortable{axpy_portable, scale_axpy_portable, dot_portable, axpy_i8x2_portable,
+constexpr Kernels kPortable{axpy_portable, scale_axpy_portable, dot_portable, add_rows_i8_portable,
                             "portable"};
 
 #ifdef SR_EMBEDDED_X86
@@ -76,20 +80,53 @@ __attribute__((target("avx2,fma"))) float dot_avx2(const float* x, const float* 
   return s;
 }
 
-__attribute__((target("avx2,fma"))) void axpy_i8x2_avx2(const int8_t* x, float a1, size_t n1,
-                                                        float a2, size_t n2, float* y) {
-  __m256 va = _mm256_set1_ps(a1);
-  for (size_t i = 0; i < n1 + n2; i += 16) {
-    if (i == n1) va = _mm256_set1_ps(a2);
-    const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
-    const __m256 lo = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(q));
-    const __m256 hi = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(q, 8)));
-    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, lo, _mm256_loadu_ps(y + i)));
-    _mm256_storeu_ps(y + i + 8, _mm256_fmadd_ps(va, hi, _mm256_loadu_ps(y + i + 8)));
+// y[0, 8R) += a[r] * x_r[0, 8R) over all rows, y in R registers; x_r = rows[r] + off.
+template <size_t R>
+__attribute__((target("avx2,fma"))) void add_block_avx2(const int8_t* const* rows, const float* a,
+                                                        size_t count, size_t off, float* y) {
+  __m256 acc[R];
+  for (size_t j = 0; j < R; ++j) acc[j] = _mm256_loadu_ps(y + 8 * j);
+  for (size_t r = 0; r < count; ++r) {
+    const __m256 va = _mm256_set1_ps(a[r]);
+    const int8_t* x = rows[r] + off;
+    for (size_t j = 0; j < R; ++j) {
+      const __m128i q = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(x + 8 * j));
+      acc[j] = _mm256_fmadd_ps(va, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(q)), acc[j]);
+    }
+  }
+  for (size_t j = 0; j < R; ++j) _mm256_storeu_ps(y + 8 * j, acc[j]);
+}
+
+__attribute__((target("avx2,fma"))) void add_part_avx2(const int8_t* const* rows, const float* a,
+                                                       size_t count, size_t off, size_t n,
+                                                       float* y) {
+  for (size_t i = 0; i < n; i += 64) {
+    switch ((n - i) >= 64 ? 8 : (n - i) / 8) {  // 2, 4 or 6 at the end: n % 16 == 0
+      case 8:
+        add_block_avx2<8>(rows, a, count, off + i, y + off + i);
+        break;
+      case 6:
+        add_block_avx2<6>(rows, a, count, off + i, y + off + i);
+        break;
+      case 4:
+        add_block_avx2<4>(rows, a, count, off + i, y + off + i);
+        break;
+      default:
+        add_block_avx2<2>(rows, a, count, off + i, y + off + i);
+        break;
+    }
   }
 }
 
-constexpr Kernels kAvx2{axpy_avx2, scale_axpy_avx2, dot_avx2, axpy_i8x2_avx2, "avx2"};
+__attribute__((target("avx2,fma"))) void add_rows_i8_avx2(const int8_t* const* rows,
+                                                          const float* a1, const float* a2,
+                                                          size_t count, size_t n1, size_t n2,
+                                                          float* y) {
+  add_part_avx2(rows, a1, count, 0, n1, y);
+  add_part_avx2(rows, a2, count, n1, n2, y);
+}
+
+constexpr Kernels kAvx2{axpy_avx2, scale_axpy_avx2, dot_avx2, add_rows_i8_avx2, "avx2"};
 
 // AVX-512: twice the lanes for the two kernels that dominate (prediction rows, training rows).
 __attribute__((target("avx512f"))) void axpy_avx512(float a, const float* x, float* y, size_t n) {
@@ -106,19 +143,68 @@ __attribute__((target("avx512f"))) void axpy_avx512(float a, const float* x, flo
   }
 }
 
-__attribute__((target("avx512f"))) void axpy_i8x2_avx512(const int8_t* x, float a1, size_t n1,
-                                                         float a2, size_t n2, float* y) {
-  __m512 va = _mm512_set1_ps(a1);
-  for (size_t i = 0; i < n1 + n2; i += 16) {
-    if (i == n1) va = _mm512_set1_ps(a2);
-    const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i));
-    // The maskz forms: GCC 12 warns about the unmasked ones' undefined pass-through operand.
-    const __m512 v = _mm512_maskz_cvtepi32_ps(0xFFFF, _mm512_maskz_cvtepi8_epi32(0xFFFF, q));
-    _mm512_storeu_ps(y + i, _mm512_fmadd_ps(va, v, _mm512_loadu_ps(y + i)));
+template <size_t R>
+__attribute__((target("avx512f"))) void add_block_avx512(const int8_t* const* rows, const float* a,
+                                                         size_t count, size_t off, float* y) {
+  __m512 acc[R];
+  for (size_t j = 0; j < R; ++j) acc[j] = _mm512_loadu_ps(y + 16 * j);
+  for (size_t r = 0; r < count; ++r) {
+    const __m512 va = _mm512_set1_ps(a[r]);
+    const int8_t* x = rows[r] + off;
+    for (size_t j = 0; j < R; ++j) {
+      const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + 16 * j));
+      // The maskz forms: GCC 12 warns about the unmasked ones' undefined pass-through operand.
+      const __m512 v = _mm512_maskz_cvtepi32_ps(0xFFFF, _mm512_maskz_cvtepi8_epi32(0xFFFF, q));
+      acc[j] = _mm512_fmadd_ps(va, v, acc[j]);
+    }
+  }
+  for (size_t j = 0; j < R; ++j) _mm512_storeu_ps(y + 16 * j, acc[j]);
+}
+
+__attribute__((target("avx512f"))) void add_part_avx512(const int8_t* const* rows, const float* a,
+                                                        size_t count, size_t off, size_t n,
+                                                        float* y) {
+  for (size_t i = 0; i < n; i += 128) {
+    const int8_t* const* r = rows;
+    float* out = y + off + i;
+    switch ((n - i) >= 128 ? 8 : (n - i) / 16) {
+      case 8:
+        add_block_avx512<8>(r, a, count, off + i, out);
+        break;
+      case 7:
+        add_block_avx512<7>(r, a, count, off + i, out);
+        break;
+      case 6:
+        add_block_avx512<6>(r, a, count, off + i, out);
+        break;
+      case 5:
+        add_block_avx512<5>(r, a, count, off + i, out);
+        break;
+      case 4:
+        add_block_avx512<4>(r, a, count, off + i, out);
+        break;
+      case 3:
+        add_block_avx512<3>(r, a, count, off + i, out);
+        break;
+      case 2:
+        add_block_avx512<2>(r, a, count, off + i, out);
+        break;
+      default:
+        add_block_avx512<1>(r, a, count, off + i, out);
+        break;
+    }
   }
 }
 
-constexpr Kernels kAvx512{axpy_avx512, scale_axpy_avx2, dot_avx2, axpy_i8x2_avx512, "avx512"};
+__attribute__((target("avx512f"))) void add_rows_i8_avx512(const int8_t* const* rows,
+                                                           const float* a1, const float* a2,
+                                                           size_t count, size_t n1, size_t n2,
+                                                           float* y) {
+  add_part_avx512(rows, a1, count, 0, n1, y);
+  add_part_avx512(rows, a2, count, n1, n2, y);
+}
+
+constexpr Kernels kAvx512{axpy_avx512, scale_axpy_avx2, dot_avx2, add_rows_i8_avx512, "avx512"};
 
 const Kernels& pick() noexcept {
   __builtin_cpu_init();

@@ -12,9 +12,11 @@ struct Kernels {
   void (*axpy)(float a, const float* x, float* y, size_t n);                 // y += a*x
   void (*scale_axpy)(float a, const float* x, float b, float* y, size_t n);  // y = b*y + a*x
   float (*dot)(const float* x, const float* y, size_t n);
-  // y[0, n1) += a1 * x[0, n1) and y[n1, n1 + n2) += a2 * x[n1, n1 + n2) for int8 x: one packed
-  // weight row with two scales. n1 and n2 are multiples of 16.
-  void (*axpy_i8x2)(const int8_t* x, float a1, size_t n1, float a2, size_t n2, float* y);
+  // For each int8 row x = rows[r], r = 0..count-1 in order: y[0, n1) += a1[r] * x[0, n1) and
+  // y[n1, n1 + n2) += a2[r] * x[n1, n1 + n2) (packed weight rows with two scales). n1 and n2 are
+  // multiples of 16. The fast forms keep y in registers across the rows.
+  void (*add_rows_i8)(const int8_t* const* rows, const float* a1, const float* a2, size_t count,
+                      size_t n1, size_t n2, float* y);
   const char* name;
 };
 

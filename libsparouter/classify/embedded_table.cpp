@@ -15,4 +15,17 @@ void FeatureTable::build(const std::vector<uint32_t>& keys) {
   }
 }
 
+void RunTable::build(const std::vector<uint64_t>& keys) {
+  size_t slots = 2;
+  while (slots < 2 * keys.size()) slots *= 2;
+  slots_.assign(slots, Slot{0, kNone, 0});
+  mask_ = slots - 1;
+  size_ = keys.size();
+  for (size_t row = 0; row < keys.size(); ++row) {
+    size_t i = static_cast<size_t>(keys[row]) & mask_;
+    while (slots_[i].row != kNone) i = (i + 1) & mask_;
+    slots_[i] = Slot{keys[row], static_cast<uint32_t>(row), 0};
+  }
+}
+
 }  // namespace sparouter::classify

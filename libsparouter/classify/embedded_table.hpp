@@ -1,6 +1,7 @@
-// Feature key -> weight row, for the features seen in training. Open addressing with linear
-// probing at a load factor of at most 1/2: one or two cache lines per lookup, and a miss (a
-// feature the model never saw, common in long prompts) ends at the first empty slot.
+// Feature key -> weight row, for the features seen in training (FeatureTable, 32-bit keys), and
+// run hash -> run row (RunTable, 64-bit keys). Open addressing with linear probing at a load
+// factor of at most 1/2: one or two cache lines per lookup, and a miss (a feature the model
+// never saw, common in long prompts) ends at the first empty slot.
 #pragma once
 
 #include <cstddef>
@@ -38,6 +39,37 @@ class FeatureTable {
   size_t slot_of(uint32_t key) const noexcept { return static_cast<size_t>(key) & mask_; }
 
   std::vector<uint64_t> slots_ = std::vector<uint64_t>(1, ~uint64_t{0});  // (row << 32) | key
+  size_t mask_ = 0;
+  size_t size_ = 0;
+};
+
+class RunTable {
+ public:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+  // Row i gets keys[i]; keys must be distinct.
+  void build(const std::vector<uint64_t>& keys);
+
+  uint32_t find(uint64_t key) const noexcept {
+    size_t i = static_cast<size_t>(key) & mask_;
+    for (;;) {
+      const Slot& s = slots_[i];
+      if (s.row == kNone) return kNone;
+      if (s.key == key) return s.row;
+      i = (i + 1) & mask_;
+    }
+  }
+
+  size_t size() const noexcept { return size_; }
+  size_t memory_bytes() const noexcept { return slots_.capacity() * sizeof(Slot); }
+
+ private:
+  struct Slot {
+    uint64_t key;
+    uint32_t row;
+    uint32_t unused;
+  };
+  std::vector<Slot> slots_ = std::vector<Slot>(1, Slot{0, kNone, 0});
   size_t mask_ = 0;
   size_t size_ = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 #include <utility>
 
 #include "classify/embedded_rng.hpp"
@@ -14,6 +15,41 @@ namespace {
 using Occurrence = std::pair<uint32_t, uint8_t>;  // key, family
 
 constexpr float kNegligibleGradient = 1e-4f;
+
+struct RunSpan {
+  uint64_t hash;
+  uint32_t begin;  // its char keys: occurrences [begin, begin + count)
+  uint32_t count;
+};
+
+// Collects the feature occurrences of a text under prediction's rule for runs (see
+// kMaxRunsPerText): a held run seen before in the text yields nothing; the spans of the
+// distinct held runs are noted.
+struct RunCollector {
+  std::vector<Occurrence>& out;
+  std::vector<RunSpan>& spans;
+  std::unordered_set<uint64_t>& seen;
+  bool open = false;  // the last span is still taking keys
+
+  void operator()(uint32_t key, FeatureFamily family) {
+    if (family == FeatureFamily::kChar && open) {
+      ++spans.back().count;
+    } else {
+      open = false;
+    }
+    out.emplace_back(key, static_cast<uint8_t>(family));
+  }
+  bool char_run_begin(uint64_t hash, bool held) {
+    open = false;
+    if (!held) return true;
+    if (seen.count(hash) != 0) return false;
+    if (seen.size() == kMaxRunsPerText) return true;
+    seen.insert(hash);
+    spans.push_back(RunSpan{hash, static_cast<uint32_t>(out.size()), 0});
+    open = true;
+    return true;
+  }
+};
 
 void collect(std::string_view text, const FeatureSpec& spec, std::vector<Occurrence>& out) {
   out.clear();
@@ -108,10 +144,20 @@ Corpus build_corpus(const std::vector<Example>& examples, const FeatureSpec& spe
   FeatureTable table;
   table.build(corpus.keys);
 
-  // Second pass: the normalised sparse vector of each example, exactly as prediction sees it.
-  std::vector<uint32_t> row_ids;
+  // Second pass: the normalised sparse vector of each example, exactly as prediction sees it,
+  // and the runs (words) met, for prediction's per-run rows.
+  std::vector<uint32_t> row_ids;  // row, with kCounted set for a char occurrence
+  std::vector<std::pair<uint32_t, float>> weighted;
+  std::vector<RunSpan> spans;
+  std::unordered_set<uint64_t> text_runs;
+  std::unordered_set<uint64_t> all_runs;
+  constexpr uint32_t kCounted = 0x80000000u;
   for (size_t e = 0; e < n; ++e) {
-    collect(examples[e].text, spec, occ);
+    RunCollector sink{occ, spans, text_runs};
+    occ.clear();
+    spans.clear();
+    text_runs.clear();
+    walk_features(examples[e].text, spec, sink);
     double norm2[kFeatureFamilies] = {0, 0};
     row_ids.clear();
     for (const Occurrence& o : occ) {
@@ -119,21 +165,46 @@ Corpus build_corpus(const std::vector<Example>& examples, const FeatureSpec& spe
       if (row == FeatureTable::kNone) {
         norm2[o.second] += static_cast<double>(corpus.idf_unseen) * corpus.idf_unseen;
       } else {
-        row_ids.push_back(row);
+        row_ids.push_back(o.second == static_cast<uint8_t>(FeatureFamily::kChar) ? row | kCounted
+                                                                                 : row);
       }
     }
+    // A word feature counts once (binary), a char one once per occurrence.
     std::sort(row_ids.begin(), row_ids.end());
-    row_ids.erase(std::unique(row_ids.begin(), row_ids.end()), row_ids.end());
-    for (uint32_t row : row_ids) {
-      norm2[corpus.families[row]] += static_cast<double>(corpus.idf[row]) * corpus.idf[row];
+    weighted.clear();
+    for (size_t i = 0; i < row_ids.size();) {
+      const uint32_t id = row_ids[i];
+      size_t j = i + 1;
+      while (j < row_ids.size() && row_ids[j] == id) ++j;
+      const float count = (id & kCounted) != 0 ? static_cast<float>(j - i) : 1.0f;
+      const uint32_t row = id & ~kCounted;
+      if (!weighted.empty() && weighted.back().first == row) {
+        weighted.back().second += count;  // a key collision across the families
+      } else {
+        weighted.emplace_back(row, count);
+      }
+      i = j;
     }
-    for (uint32_t row : row_ids) {
+    for (const auto& [row, count] : weighted) {
+      norm2[corpus.families[row]] +=
+          static_cast<double>(count) * corpus.idf[row] * static_cast<double>(corpus.idf[row]);
+    }
+    for (const auto& [row, count] : weighted) {
       const double norm = std::sqrt(norm2[corpus.families[row]]);
       corpus.ids.push_back(row);
-      corpus.values.push_back(static_cast<float>(corpus.idf[row] / norm));
+      corpus.values.push_back(static_cast<float>(count * corpus.idf[row] / norm));
     }
     corpus.start.push_back(static_cast<uint32_t>(corpus.ids.size()));
     corpus.labels.push_back(examples[e].label);
+    for (const RunSpan& span : spans) {
+      if (corpus.run_hashes.size() >= max_features) break;
+      if (!all_runs.insert(span.hash).second) continue;
+      corpus.run_hashes.push_back(span.hash);
+      for (uint32_t i = span.begin; i < span.begin + span.count; ++i) {
+        corpus.run_rows.push_back(table.find(occ[i].first));
+      }
+      corpus.run_start.push_back(static_cast<uint32_t>(corpus.run_rows.size()));
+    }
   }
   return corpus;
 }
@@ -237,6 +308,8 @@ Hidden train_hidden(const Corpus& corpus, size_t labels, size_t units, const Sgd
   std::vector<float> gh(units);
   std::vector<float> z(labels);
   std::vector<float> g(labels);
+  std::vector<float> x;  // the example's feature values after input dropout
+  const float in_scale = 1.0f / (1.0f - params.input_dropout);
   const float keep = 1.0f - params.dropout;
   const float inv_keep = 1.0f / keep;
   const double total = static_cast<double>(params.epochs) * static_cast<double>(n);
@@ -249,8 +322,14 @@ Hidden train_hidden(const Corpus& corpus, size_t labels, size_t units, const Sgd
       const uint32_t s = corpus.start[e];
       const uint32_t t = corpus.start[e + 1];
       std::copy(m.b1.begin(), m.b1.end(), h.begin());
-      for (uint32_t i = s; i < t; ++i) {
-        k.axpy(corpus.values[i], &m.e[static_cast<size_t>(corpus.ids[i]) * units], h.data(), units);
+      x.clear();
+      for (uint32_t i = s; i < t; ++i) {  // input dropout: features left out, the rest scaled up
+        float v = corpus.values[i];
+        if (params.input_dropout > 0) {
+          v = rng.uniform() < params.input_dropout ? 0.0f : v * in_scale;
+        }
+        x.push_back(v);
+        if (v != 0) k.axpy(v, &m.e[static_cast<size_t>(corpus.ids[i]) * units], h.data(), units);
       }
       for (size_t j = 0; j < units; ++j) {  // ReLU with inverted dropout
         const bool kept = params.dropout <= 0 || rng.uniform() < keep;
@@ -272,8 +351,10 @@ Hidden train_hidden(const Corpus& corpus, size_t labels, size_t units, const Sgd
       for (size_t j = 0; j < units; ++j) gh[j] = h[j] > 0 ? gh[j] * inv_keep : 0.0f;
       k.axpy(-lr, gh.data(), m.b1.data(), units);
       for (uint32_t i = s; i < t; ++i) {
-        k.axpy(-lr * corpus.values[i], gh.data(), &m.e[static_cast<size_t>(corpus.ids[i]) * units],
-               units);
+        const float v = x[i - s];
+        if (v != 0) {
+          k.axpy(-lr * v, gh.data(), &m.e[static_cast<size_t>(corpus.ids[i]) * units], units);
+        }
       }
       ++step;
     }

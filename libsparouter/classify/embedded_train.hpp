@@ -1,11 +1,13 @@
 // Training of the embedded classifier, in float: the corpus (dictionary, IDF, normalised sparse
 // vectors) and the three learners. embedded.cpp packs the result for prediction.
 //
-// Feature value of a text (training and prediction alike): every distinct seen feature counts
-// once (binary tf) with its IDF, ln((1 + N) / (1 + df)) + 1; the word and the char families are
-// each scaled to unit L2 norm. Features outside the dictionary carry no weight but do count in
-// the norm (with the IDF of df = 0, once per occurrence), so a text made mostly of unknown
-// n-grams scores close to the empty text, i.e. with a low confidence.
+// Feature value of a text (training and prediction alike), times its IDF, ln((1 + N) / (1 + df))
+// + 1: a word feature counts once (binary tf); a char n-gram counts once per distinct word (run)
+// it occurs in, so that a word's n-grams add up to one vector per word. Each family is divided
+// by sqrt(sum of count * idf^2), its L2 norm had no two occurrences been the same feature.
+// Features outside the dictionary carry no weight but do count in the norm (with the IDF of
+// df = 0, once per occurrence), so a text made mostly of unknown n-grams scores close to the
+// empty text, i.e. with a low confidence.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +30,12 @@ struct Corpus {
   std::vector<uint32_t> ids;
   std::vector<float> values;
   std::vector<uint32_t> labels;
+  // The distinct held runs (words) of the texts, at most max_features: hash and the rows of its
+  // char n-grams (FeatureTable::kNone for unseen ones), CSR. Prediction adds a known run's
+  // n-grams as one precomputed row.
+  std::vector<uint64_t> run_hashes;
+  std::vector<uint32_t> run_start{0};
+  std::vector<uint32_t> run_rows;
 
   size_t examples() const { return labels.size(); }
   size_t rows() const { return keys.size(); }
@@ -64,7 +72,8 @@ struct SgdParams {
   uint32_t epochs = 10;
   float learning_rate = 3.0f;  // decays linearly to 0 over the run
   float l2 = 1e-6f;
-  float dropout = 0;  // hidden layer only
+  float dropout = 0;        // hidden layer only: of the hidden units
+  float input_dropout = 0;  // hidden layer only: of the example's features
   uint64_t seed = 0;
 };
 
@@ -74,7 +83,8 @@ Linear train_naive_bayes(const Corpus& corpus, size_t labels, float alpha);
 // Softmax logistic regression by SGD, examples shuffled each epoch with the seeded RNG.
 Linear train_logistic(const Corpus& corpus, size_t labels, const SgdParams& params);
 
-// The same features through one hidden layer, trained by SGD with dropout on the hidden units.
+// The same features through one hidden layer, trained by SGD with dropout on the input features
+// and on the hidden units.
 Hidden train_hidden(const Corpus& corpus, size_t labels, size_t units, const SgdParams& params);
 
 // `runs` models from the seeds seed, seed + 1, ..., averaged in logit space, which a single

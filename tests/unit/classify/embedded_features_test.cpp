@@ -91,6 +91,50 @@ TEST(EmbeddedFeatures, IsDeterministic) {
   EXPECT_EQ(features(text), features(text));
 }
 
+// A run-aware sink that skips the runs `skip` says to, and records what it was asked.
+struct RunSink {
+  Features out;
+  std::vector<std::pair<uint64_t, bool>> runs;
+  bool skip_held = false;
+  void operator()(uint32_t key, FeatureFamily f) { out.emplace_back(key, f); }
+  bool char_run_begin(uint64_t hash, bool held) {
+    runs.emplace_back(hash, held);
+    return !(held && skip_held);
+  }
+};
+
+TEST(EmbeddedFeatures, RunSinkSeesEachRunAndMaySkipIt) {
+  const std::string long_word(100, 'x');  // longer than kMaxHeldRun: streams
+  const std::string text = "card card top-up " + long_word;
+  RunSink all;
+  walk_features(text, FeatureSpec{}, all);
+  std::sort(all.out.begin(), all.out.end());
+  EXPECT_EQ(all.out, features(text));   // same features as a plain sink
+  ASSERT_EQ(all.runs.size(), 5u);       // card, card, top, up, x...x
+  EXPECT_EQ(all.runs[0], all.runs[1]);  // same word, same hash
+  EXPECT_NE(all.runs[0].first, all.runs[2].first);
+  EXPECT_TRUE(all.runs[3].second);
+  EXPECT_FALSE(all.runs[4].second);
+  RunSink skip;
+  skip.skip_held = true;
+  walk_features(text, FeatureSpec{}, skip);
+  // Only the long run's char n-grams are left: 3 orders over its 102 padded bytes.
+  EXPECT_EQ(count(skip.out, FeatureFamily::kChar), 100u + 99u + 98u);
+  EXPECT_EQ(count(skip.out, FeatureFamily::kWord), count(all.out, FeatureFamily::kWord));
+}
+
+TEST(EmbeddedTable, RunTableFindsEveryKeyAndMissesOthers) {
+  std::vector<uint64_t> keys;
+  for (uint64_t i = 0; i < 1000; ++i) keys.push_back(i * 0x9E3779B97F4A7C15ULL);
+  RunTable table;
+  table.build(keys);
+  EXPECT_EQ(table.size(), keys.size());
+  for (uint32_t row = 0; row < keys.size(); ++row) EXPECT_EQ(table.find(keys[row]), row);
+  EXPECT_EQ(table.find(12345), RunTable::kNone);
+  RunTable empty;
+  EXPECT_EQ(empty.find(0), RunTable::kNone);
+}
+
 TEST(EmbeddedTable, FindsEveryKeyAndMissesOthers) {
   std::vector<uint32_t> keys;
   for (uint32_t i = 0; i < 1000; ++i) keys.push_back(i * 2654435761u);
@@ -116,8 +160,13 @@ TEST(EmbeddedSimd, KernelsMatchPortableForms) {
   slow.axpy(0.5f, x.data(), b.data(), x.size());
   fast.scale_axpy(0.25f, x.data(), 0.5f, a.data(), x.size());
   slow.scale_axpy(0.25f, x.data(), 0.5f, b.data(), x.size());
-  fast.axpy_i8x2(q.data(), 0.125f, 32, -0.5f, 16, a.data());
-  slow.axpy_i8x2(q.data(), 0.125f, 32, -0.5f, 16, b.data());
+  const int8_t* rows[3] = {q.data(), q.data() + 16, q.data()};
+  const float a1[3] = {0.125f, -1.0f, 2.0f};
+  const float a2[3] = {-0.5f, 0.25f, 1.0f};
+  fast.add_rows_i8(rows, a1, a2, 3, 16, 16, a.data());
+  slow.add_rows_i8(rows, a1, a2, 3, 16, 16, b.data());
+  fast.add_rows_i8(rows, a1, a2, 2, 32, 0, a.data());  // one part only
+  slow.add_rows_i8(rows, a1, a2, 2, 32, 0, b.data());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_FLOAT_EQ(a[i], b[i]) << i;
   EXPECT_NEAR(fast.dot(x.data(), a.data(), x.size()), slow.dot(x.data(), b.data(), x.size()), 1e-3);
 }

@@ -98,6 +98,11 @@ TEST(EmbeddedModel, RejectsBadOptions) {
   o.word_ngrams = 0;
   o.char_ngram_max = 0;
   EXPECT_FALSE(EmbeddedModel::train(toy_labels(), o).ok());
+  o = {};
+  o.hidden_input_dropout = 1.0f;
+  r = EmbeddedModel::train(toy_labels(), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().param, "classifier.embedded.hidden_input_dropout");
 }
 
 TEST(EmbeddedModel, KeepsLabelOrder) {
@@ -164,6 +169,39 @@ TEST(EmbeddedModel, SameScratchGivesSameScoresAsFreshOne) {
     m->predict("something else entirely " + std::to_string(i), p.data(), warm);
   m->predict("explain this python stack trace", p.data(), warm);
   EXPECT_EQ(p, scores(*m, "explain this python stack trace"));
+}
+
+// Char n-grams count once per distinct word, whether the model knows the word (one
+// precomputed row) or not (its n-grams looked up one by one).
+TEST(EmbeddedModel, RepeatedWordsAddNothing) {
+  EmbeddedOptions o;
+  o.word_ngrams = 0;  // unseen word features count per occurrence; char n-grams do not
+  auto m = train_ok(toy_labels(), o);
+  ASSERT_TRUE(m);
+  for (const char* w : {"python", "zqxvj"}) {
+    const std::string once = std::string("bread ") + w;
+    const std::string again = std::string("bread ") + w + " " + w + ", bread " + w;
+    EXPECT_EQ(scores(*m, once), scores(*m, again)) << w;
+  }
+}
+
+// More distinct words than a scratch remembers (kMaxRunsPerText): still deterministic, and the
+// same from a warm scratch as from a fresh one.
+TEST(EmbeddedModel, ManyDistinctWords) {
+  auto m = train_ok(toy_labels());
+  ASSERT_TRUE(m);
+  std::string text;
+  for (int i = 0; i < 3000; ++i) {
+    std::string word;  // digits would fold to '0': spell i in letters
+    for (int v = i; v > 0; v /= 26) word += static_cast<char>('a' + v % 26);
+    text += "w" + word + " python ";
+  }
+  EmbeddedScratch warm;
+  std::vector<float> p(m->label_count());
+  m->predict(text, p.data(), warm);
+  m->predict("bake bread", p.data(), warm);
+  m->predict(text, p.data(), warm);
+  EXPECT_EQ(p, scores(*m, text));
 }
 
 TEST(EmbeddedModel, NeverFailsOnArbitraryBytes) {
