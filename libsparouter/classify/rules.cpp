@@ -89,6 +89,7 @@ struct RulesData {
 struct ScopeState {
   bool scanned = false;
   bool set_answered = false;
+  bool candidates_known = false;  // `candidates` is filled (by the set or the prefilter)
   bool counted = false;
   size_t code_points = 0;
   std::vector<uint8_t> set_hits;    // per set index, when set_answered
@@ -114,7 +115,7 @@ class Matcher {
     const size_t s = scope_index(rule.scope);
     if (rule.has_patterns) {
       const ScopeState& state = scanned(s);
-      if (state.set_answered && !state.candidates[index]) return false;
+      if (state.candidates_known && !state.candidates[index]) return false;
     }
     if (rule.min_chars || rule.max_chars) {
       const auto n = static_cast<uint64_t>(code_points(s));
@@ -201,10 +202,23 @@ class Matcher {
     const ScopePatterns& patterns = data_.scopes[s];
     state.scanned = true;
     state.set_answered = false;
+    state.candidates_known = false;
     state.keywords.assign(patterns.keywords.size(), kUnknown);
     state.regexes.assign(patterns.regexes.size(), kUnknown);
     if (patterns.prefilter) {
       patterns.prefilter->decide(text(s), scratch_.prefilter, state.keywords, state.regexes);
+      // The rules that need nothing found are skipped without looking at their terms.
+      state.candidates.assign(data_.rules.size(), 0);
+      auto mark = [&](uint32_t set_index) {
+        for (uint32_t rule : patterns.rules_needing[set_index]) state.candidates[rule] = 1;
+      };
+      for (size_t id = 0; id < state.keywords.size(); ++id) {
+        if (state.keywords[id] == kYes) mark(patterns.keywords[id].loose_id);
+      }
+      for (size_t id = 0; id < state.regexes.size(); ++id) {
+        if (state.regexes[id] != kNo) mark(patterns.regexes[id].set_id);  // yes, or unknown yet
+      }
+      state.candidates_known = true;
       return;
     }
     if (!patterns.set) return;
@@ -212,6 +226,7 @@ class Matcher {
     const bool any = patterns.set->Match(text(s), &scratch_.set_ids, &info);
     if (!any && info.kind != RE2::Set::kNoError) return;
     state.set_answered = true;
+    state.candidates_known = true;
     state.set_hits.assign(patterns.set_sources.size(), 0);
     state.candidates.assign(data_.rules.size(), 0);
     if (!any) return;
