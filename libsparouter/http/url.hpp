@@ -9,10 +9,10 @@
 namespace sparouter::http {
 
 struct Url {
-  bool tls = false;     // https
-  std::string host;     // name or address, without brackets
-  uint16_t port = 0;    // explicit or the scheme's default
-  std::string target;   // "/path?query", "/" when empty
+  bool tls = false;    // https
+  std::string host;    // name or address, without brackets
+  uint16_t port = 0;   // explicit or the scheme's default
+  std::string target;  // "/path?query", "/" when empty
 
   // "https://host:port": the connection pool's key.
   std::string origin() const;
@@ -23,5 +23,9 @@ struct Url {
 // Parses "http://host[:port][/path][?query]" and "https://..."; IPv6 hosts in brackets.
 // nullopt for anything else (userinfo, fragments and other schemes are refused).
 std::optional<Url> parse_url(std::string_view text);
+
+// One path segment with every byte but the unreserved ones (A-Z a-z 0-9 - . _ ~)
+// percent-encoded: a model or deployment name placed into a URL path.
+std::string percent_encode_segment(std::string_view segment);
 
 }  // namespace sparouter::http

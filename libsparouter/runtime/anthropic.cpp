@@ -4,42 +4,13 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "runtime/json_io.hpp"
+
 namespace sparouter::runtime::anthropic {
 
 namespace {
-using rapidjson::Document;
-using rapidjson::Value;
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using namespace json_io;
 constexpr int64_t kDefaultMaxTokens = 4096;
-
-void str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-std::string_view sv(const Value& v) { return {v.GetString(), v.GetStringLength()}; }
-const Value* member(const Value& obj, const char* name) {
-  if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(name);
-  return it == obj.MemberEnd() ? nullptr : &it->value;
-}
-std::string_view string_member(const Value& obj, const char* name) {
-  const Value* v = member(obj, name);
-  return v && v->IsString() ? sv(*v) : std::string_view{};
-}
-
-// The text of an OpenAI content value: a string, or the text parts of an array.
-std::string text_of(const Value& content) {
-  if (content.IsString()) return std::string(sv(content));
-  std::string out;
-  if (content.IsArray()) {
-    for (const auto& part : content.GetArray()) {
-      if (string_member(part, "type") == "text") {
-        if (!out.empty()) out += '\n';
-        out += string_member(part, "text");
-      }
-    }
-  }
-  return out;
-}
 
 // An image_url part as an Anthropic image block: data: URLs become base64 sources.
 void write_image(Writer& w, std::string_view url) {
@@ -575,22 +546,7 @@ std::string StreamTranslator::on_event(std::string_view type, std::string_view d
     const Value* error = member(d, "error");
     const std::string message =
         error ? std::string(string_member(*error, "message")) : std::string("upstream error");
-    const std::string body = json([&](Writer& w) {
-      w.StartObject();
-      w.Key("error");
-      w.StartObject();
-      w.Key("message");
-      str(w, message);
-      w.Key("type");
-      w.String("upstream_error");
-      w.Key("param");
-      w.Null();
-      w.Key("code");
-      w.String("upstream_stream_failed");
-      w.EndObject();
-      w.EndObject();
-    });
-    return "data: " + body + "\n\n";
+    return stream_failure_event(message);
   }
   return {};  // content_block_stop and events we do not know
 }

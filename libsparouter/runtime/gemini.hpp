@@ -2,6 +2,11 @@
 // the request path and body, a whole answer, an error body, and a stream of SSE events turned
 // into OpenAI chunks as they arrive. What Gemini cannot express is refused with a 400 naming
 // the field rather than dropped silently.
+//
+// Thought signatures: an OpenAI tool call carries Gemini's thoughtSignature where Google's own
+// OpenAI-compatible endpoint puts it, tool_calls[i].extra_content.google.thought_signature.
+// Clients that keep a tool call as they got it send it back, which Gemini 3 requires in later
+// turns; the id stays short, as providers a fallback may reach limit its length.
 #pragma once
 
 #include <cstdint>

@@ -7,9 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/gemini_json.hpp"
+#include "runtime/json_io.hpp"
 
 namespace sparouter::runtime::gemini::detail {
+
+using namespace json_io;
 
 // The first candidate (n > 1 is refused up front): its answer text (thoughts left out), its
 // functionCall parts and its finishReason ("SAFETY" when the prompt itself was blocked).
@@ -22,7 +24,7 @@ CandidateView read_candidate(const Value& response);
 
 // One OpenAI tool call for a functionCall part; `delta` adds the stream's "index". The id is
 // Gemini's when it sent one, else "call_<id_prefix>_<index>"; a thoughtSignature goes into
-// extra_content (see gemini_json.hpp).
+// extra_content (see gemini.hpp).
 void write_tool_call(Writer& w, const Value& part, std::string_view id_prefix, int index,
                      bool delta);
 

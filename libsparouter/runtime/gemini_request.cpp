@@ -2,8 +2,10 @@
 #include <map>
 #include <utility>
 
+#include "http/url.hpp"
 #include "runtime/gemini.hpp"
-#include "runtime/gemini_json.hpp"
+#include "runtime/gemini_answer.hpp"
+#include "runtime/json_io.hpp"
 
 namespace sparouter::runtime::gemini {
 
@@ -11,45 +13,12 @@ using namespace detail;
 
 namespace {
 
-// The model goes into the path: percent-encode all but unreserved characters.
-std::string path_segment(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
-}
-
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
 std::string at(std::string_view base, size_t i) {
   return std::string(base) + "[" + std::to_string(i) + "]";
-}
-
-// The text of an OpenAI content value: a string, or the text parts of an array.
-std::string text_of(const Value& content) {
-  if (content.IsString()) return std::string(sv(content));
-  std::string out;
-  if (content.IsArray()) {
-    for (const auto& part : content.GetArray()) {
-      if (string_member(part, "type") == "text") {
-        if (!out.empty()) out += '\n';
-        out += string_member(part, "text");
-      }
-    }
-  }
-  return out;
 }
 
 // Gemini refuses an empty text part (400 "empty text parameter"): an empty text is left out.
@@ -113,7 +82,7 @@ Status user_parts(Writer& w, const Value* content, const std::string& param) {
 }
 
 // Gemini 3 and later refuse a function call in the history without the thoughtSignature the
-// model sent with it (see "Thought signatures" in gemini_json.hpp). For calls that lost theirs (a
+// model sent with it (see "Thought signatures" in gemini.hpp). For calls that lost theirs (a
 // client that kept only the standard fields, a history from another model) Google documents this
 // placeholder.
 constexpr std::string_view kSkipSignature = "skip_thought_signature_validator";
@@ -387,7 +356,7 @@ std::string request_path(std::string_view base_url, std::string_view model, bool
   if (model.substr(0, 7) == "models/") model.remove_prefix(7);  // as the model list names them
   std::string path =
       ends_with(base_url, "/v1beta") || ends_with(base_url, "/v1") ? "/models/" : "/v1beta/models/";
-  path += path_segment(model);
+  path += http::percent_encode_segment(model);
   path += stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
   return path;
 }

@@ -1,7 +1,7 @@
 // Gemini GenerateContentResponse and error bodies -> OpenAI chat.completion and error objects.
 #include "runtime/gemini.hpp"
 #include "runtime/gemini_answer.hpp"
-#include "runtime/gemini_json.hpp"
+#include "runtime/json_io.hpp"
 
 namespace sparouter::runtime::gemini {
 
@@ -70,7 +70,7 @@ void write_tool_call(Writer& w, const Value& part, std::string_view id_prefix, i
   str(w, args && args->IsObject() ? json_of(*args) : std::string("{}"));
   w.EndObject();
   if (const std::string_view sig = string_member(part, "thoughtSignature"); !sig.empty()) {
-    w.Key("extra_content");  // see "Thought signatures" in gemini_json.hpp
+    w.Key("extra_content");  // see "Thought signatures" in gemini.hpp
     w.StartObject();
     w.Key("google");
     w.StartObject();

@@ -3,7 +3,7 @@
 // the one with a finishReason is the last (it also carries the usage).
 #include "runtime/gemini.hpp"
 #include "runtime/gemini_answer.hpp"
-#include "runtime/gemini_json.hpp"
+#include "runtime/json_io.hpp"
 
 namespace sparouter::runtime::gemini {
 
@@ -47,22 +47,7 @@ std::string StreamTranslator::chunk(std::string_view delta_json, std::string_vie
 
 std::string StreamTranslator::fail(std::string_view message) {
   failed_ = true;
-  rapidjson::StringBuffer b;
-  Writer w(b);
-  w.StartObject();
-  w.Key("error");
-  w.StartObject();
-  w.Key("message");
-  str(w, message);
-  w.Key("type");
-  w.String("upstream_error");
-  w.Key("param");
-  w.Null();
-  w.Key("code");
-  w.String("upstream_stream_failed");
-  w.EndObject();
-  w.EndObject();
-  return "data: " + buffer_string(b) + "\n\n";
+  return stream_failure_event(message);
 }
 
 std::string StreamTranslator::feed(std::string_view bytes) {

@@ -1,5 +1,6 @@
 #include "runtime/upstream_request.hpp"
 
+#include "http/url.hpp"
 #include "runtime/anthropic.hpp"
 #include "runtime/body_splice.hpp"
 #include "runtime/gemini.hpp"
@@ -8,24 +9,6 @@ namespace sparouter::runtime {
 
 namespace {
 constexpr std::string_view kDefaultAzureApiVersion = "2024-06-01";
-
-// Azure deployment names go into the path: percent-encode all but unreserved characters.
-std::string path_segment(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
-}
 
 void common_headers(http::ClientRequest& r, const ClientCall& call) {
   r.headers.push_back({"Content-Type", "application/json"});
@@ -88,8 +71,8 @@ Result<http::ClientRequest> build_upstream_request(const Candidate& c, std::stri
       if (!key.empty()) r.headers.push_back({"Authorization", "Bearer " + std::string(key)});
       break;
     case ProviderKind::kAzure: {
-      std::string path =
-          "/openai/deployments/" + path_segment(c.model) + "/chat/completions?api-version=";
+      std::string path = "/openai/deployments/" + http::percent_encode_segment(c.model) +
+                         "/chat/completions?api-version=";
       path += c.api_version.empty() ? kDefaultAzureApiVersion : c.api_version;
       r.url = join_url(c.base_url, path);
       if (!key.empty()) r.headers.push_back({"api-key", std::string(key)});

@@ -36,5 +36,12 @@ TEST(HttpUrl, RefusesWhatItCannotServe) {
   }
 }
 
+TEST(HttpUrl, PercentEncodesAPathSegment) {
+  EXPECT_EQ(percent_encode_segment("gpt-4o_mini.v2~x"), "gpt-4o_mini.v2~x");
+  EXPECT_EQ(percent_encode_segment("a/b c?d#%"), "a%2Fb%20c%3Fd%23%25");
+  EXPECT_EQ(percent_encode_segment("模型"), "%E6%A8%A1%E5%9E%8B");
+  EXPECT_EQ(percent_encode_segment(""), "");
+}
+
 }  // namespace
 }  // namespace sparouter::http

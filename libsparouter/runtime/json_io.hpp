@@ -1,0 +1,84 @@
+// Small rapidjson helpers shared by the translators of providers with their own protocols
+// (anthropic.cpp, gemini_*.cpp): lookups that tolerate missing or mistyped members, since both
+// sides' bodies are untrusted, and the pieces both translations write alike.
+#pragma once
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sparouter::runtime::json_io {
+
+using rapidjson::Document;
+using rapidjson::Value;
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+inline void str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+inline std::string_view sv(const Value& v) { return {v.GetString(), v.GetStringLength()}; }
+inline const Value* member(const Value& obj, const char* name) {
+  if (!obj.IsObject()) return nullptr;
+  auto it = obj.FindMember(name);
+  return it == obj.MemberEnd() ? nullptr : &it->value;
+}
+inline std::string_view string_member(const Value& obj, const char* name) {
+  const Value* v = member(obj, name);
+  return v && v->IsString() ? sv(*v) : std::string_view{};
+}
+inline int64_t int_member(const Value& obj, const char* name) {
+  const Value* v = member(obj, name);
+  return v && v->IsInt64() ? v->GetInt64() : 0;
+}
+inline std::string buffer_string(const rapidjson::StringBuffer& b) {
+  return std::string(b.GetString(), b.GetSize());
+}
+inline std::string json_of(const Value& v) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  v.Accept(w);
+  return buffer_string(b);
+}
+
+// The text of an OpenAI content value: a string, or the text parts of an array joined by
+// newlines.
+inline std::string text_of(const Value& content) {
+  if (content.IsString()) return std::string(sv(content));
+  std::string out;
+  if (content.IsArray()) {
+    for (const auto& part : content.GetArray()) {
+      if (string_member(part, "type") == "text") {
+        if (!out.empty()) out += '\n';
+        out += string_member(part, "text");
+      }
+    }
+  }
+  return out;
+}
+
+// The SSE event that ends a translated stream the provider broke: an OpenAI error object with
+// code upstream_stream_failed.
+inline std::string stream_failure_event(std::string_view message) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("message");
+  str(w, message);
+  w.Key("type");
+  w.String("upstream_error");
+  w.Key("param");
+  w.Null();
+  w.Key("code");
+  w.String("upstream_stream_failed");
+  w.EndObject();
+  w.EndObject();
+  return "data: " + buffer_string(b) + "\n\n";
+}
+
+}  // namespace sparouter::runtime::json_io
