@@ -245,18 +245,7 @@ Result<std::string> translate_request(std::string_view openai_body, std::string_
       w.Double(v->GetDouble());
     }
   }
-  if (const Value* stop = member(d, "stop"); stop && (stop->IsString() || stop->IsArray())) {
-    w.Key("stop_sequences");
-    w.StartArray();
-    if (stop->IsString()) {
-      str(w, sv(*stop));
-    } else {
-      for (const auto& s : stop->GetArray()) {
-        if (s.IsString()) str(w, sv(s));
-      }
-    }
-    w.EndArray();
-  }
+  write_stop_sequences(w, d, "stop_sequences");
   const Value* tool_choice = member(d, "tool_choice");
   const bool no_tools = tool_choice && tool_choice->IsString() && sv(*tool_choice) == "none";
   if (const Value* tools = member(d, "tools"); tools && tools->IsArray() && !no_tools) {

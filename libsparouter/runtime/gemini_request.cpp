@@ -319,18 +319,7 @@ Status write_generation_config(Writer& w, const Document& d) {
     w.Key("maxOutputTokens");
     w.Int64(max_tokens->GetInt64());
   }
-  if (const Value* stop = member(d, "stop"); stop && (stop->IsString() || stop->IsArray())) {
-    w.Key("stopSequences");
-    w.StartArray();
-    if (stop->IsString()) {
-      str(w, sv(*stop));
-    } else {
-      for (const auto& s : stop->GetArray()) {
-        if (s.IsString()) str(w, sv(s));
-      }
-    }
-    w.EndArray();
-  }
+  write_stop_sequences(w, d, "stopSequences");
   if (const Value* format = member(d, "response_format")) {
     const std::string_view type = string_member(*format, "type");
     if (type == "json_object" || type == "json_schema") {

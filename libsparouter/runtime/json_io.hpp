@@ -60,6 +60,22 @@ inline std::string text_of(const Value& content) {
   return out;
 }
 
+// OpenAI's "stop" (a string or an array of strings) as an array under `key`, when present.
+inline void write_stop_sequences(Writer& w, const Value& request, const char* key) {
+  const Value* stop = member(request, "stop");
+  if (stop == nullptr || !(stop->IsString() || stop->IsArray())) return;
+  w.Key(key);
+  w.StartArray();
+  if (stop->IsString()) {
+    str(w, sv(*stop));
+  } else {
+    for (const auto& s : stop->GetArray()) {
+      if (s.IsString()) str(w, sv(s));
+    }
+  }
+  w.EndArray();
+}
+
 // The SSE event that ends a translated stream the provider broke: an OpenAI error object with
 // code upstream_stream_failed.
 inline std::string stream_failure_event(std::string_view message) {
