@@ -17,9 +17,9 @@
 #include <set>
 #include <vector>
 
+#include "common/file_io.hpp"
 #include "common/text.hpp"
 #include "config/env_file.hpp"
-#include "config/fs.hpp"
 #include "config/sha256.hpp"
 #include "crypto/secret_string.hpp"
 #include "sparouter/config.hpp"
@@ -27,9 +27,9 @@
 namespace sparouter {
 namespace {
 
-using config::Fd;
-using config::io_error;
-using config::join_path;
+using file_io::Fd;
+using file_io::io_error;
+using file_io::join_path;
 
 constexpr std::string_view kVersionsDir = "versions";
 constexpr std::string_view kStagingPrefix = ".staging-";
@@ -152,20 +152,20 @@ Status fill_staging(const std::string& staging, const GeneratedConfig& g, const 
   std::set<std::string> dirs;
   auto write = [&](std::string_view rel, std::string_view content, mode_t mode) -> Status {
     std::string path = join_path(staging, rel);
-    std::string parent = config::parent_of(path);
-    if (Status s = config::make_dirs(parent); !s.ok()) return s;
-    for (std::string d = parent; d.size() > staging.size(); d = config::parent_of(d))
+    std::string parent = file_io::parent_of(path);
+    if (Status s = file_io::make_dirs(parent); !s.ok()) return s;
+    for (std::string d = parent; d.size() > staging.size(); d = file_io::parent_of(d))
       dirs.insert(d);
-    return config::write_new_file(path, content, mode);
+    return file_io::write_new_file(path, content, mode);
   };
   for (const auto& f : g.files) {
     if (Status s = write(f.path, f.content, 0644); !s.ok()) return s;
   }
   if (Status s = write(kEnvFilePath, env, 0600); !s.ok()) return s;
   for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
-    if (Status s = config::fsync_dir(*it); !s.ok()) return s;
+    if (Status s = file_io::fsync_dir(*it); !s.ok()) return s;
   }
-  return config::fsync_dir(staging);
+  return file_io::fsync_dir(staging);
 }
 
 // Points config_dir/current at versions/<name> with one rename() of a fresh symlink.
@@ -184,7 +184,7 @@ Status switch_current(const std::string& config_dir, const std::string& name, bo
     return io_error("cannot switch", link, err);
   }
   switched = true;  // visible from here on, even if the fsync below fails
-  return config::fsync_dir(config_dir);
+  return file_io::fsync_dir(config_dir);
 }
 
 // Keeps the newest `keep` version directories and always the current one.
@@ -196,7 +196,7 @@ void prune(const std::string& versions, const std::string& current, size_t keep)
   keep = std::max<size_t>(keep, 1);
   if (names.size() <= keep) return;
   for (size_t i = 0; i + keep < names.size(); ++i) {  // sorted oldest first
-    if (names[i] != current) config::remove_tree(join_path(versions, names[i]));
+    if (names[i] != current) file_io::remove_tree(join_path(versions, names[i]));
   }
 }
 
@@ -219,7 +219,7 @@ Result<AppliedVersion> write_config(const GeneratedConfig& generated, const Writ
 
   const std::string& dir = options.config_dir;
   const std::string versions = join_path(dir, kVersionsDir);
-  if (Status s = config::make_dirs(versions); !s.ok()) return s;
+  if (Status s = file_io::make_dirs(versions); !s.ok()) return s;
   // One apply at a time per directory; the lock also makes stale staging dirs safe to remove.
   const std::string lock_path = join_path(dir, ".apply.lock");
   Fd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
@@ -228,14 +228,14 @@ Result<AppliedVersion> write_config(const GeneratedConfig& generated, const Writ
     if (errno != EINTR) return io_error("cannot lock", lock_path, errno);
   }
   for (const auto& n : list_dir(versions)) {
-    if (n.rfind(kStagingPrefix, 0) == 0) config::remove_tree(join_path(versions, n));
+    if (n.rfind(kStagingPrefix, 0) == 0) file_io::remove_tree(join_path(versions, n));
   }
 
   std::string tmpl = join_path(versions, std::string(kStagingPrefix) + "XXXXXX");
   if (!::mkdtemp(tmpl.data())) return io_error("cannot create a directory in", versions, errno);
   const std::string staging = tmpl;
   if (Status s = fill_staging(staging, generated, env); !s.ok()) {
-    config::remove_tree(staging);
+    file_io::remove_tree(staging);
     return s;
   }
   crypto::wipe(env);
@@ -250,14 +250,14 @@ Result<AppliedVersion> write_config(const GeneratedConfig& generated, const Writ
   const std::string final_dir = join_path(versions, name);
   if (::rename(staging.c_str(), final_dir.c_str()) != 0) {
     int err = errno;
-    config::remove_tree(staging);
+    file_io::remove_tree(staging);
     return io_error("cannot rename into place", final_dir, err);
   }
   bool switched = false;
-  Status s = config::fsync_dir(versions);
+  Status s = file_io::fsync_dir(versions);
   if (s.ok()) s = switch_current(dir, name, switched);
   if (!s.ok()) {
-    if (!switched) config::remove_tree(final_dir);
+    if (!switched) file_io::remove_tree(final_dir);
     return s;
   }
   prune(versions, current_target(dir), options.keep_versions);
@@ -269,8 +269,8 @@ Status write_generated_files(const GeneratedConfig& generated, std::string_view 
   if (Status s = check_generated(generated); !s.ok()) return s;
   for (const auto& f : generated.files) {
     std::string path = join_path(out_dir, f.path);
-    if (Status s = config::make_dirs(config::parent_of(path)); !s.ok()) return s;
-    if (Status s = config::replace_file(path, f.content, 0644); !s.ok()) return s;
+    if (Status s = file_io::make_dirs(file_io::parent_of(path)); !s.ok()) return s;
+    if (Status s = file_io::replace_file(path, f.content, 0644); !s.ok()) return s;
   }
   return {};
 }

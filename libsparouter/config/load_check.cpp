@@ -2,7 +2,7 @@
 // configuration, and the checks that they agree with each other.
 #include <algorithm>
 
-#include "config/fs.hpp"
+#include "common/file_io.hpp"
 #include "config/litellm_yaml.hpp"
 #include "config/router_json.hpp"
 #include "config/sha256.hpp"
@@ -12,7 +12,7 @@ namespace sparouter {
 namespace {
 
 Result<std::string> read_one(std::string_view dir, std::string_view rel) {
-  auto text = config::read_file(config::join_path(dir, rel));
+  auto text = file_io::read_file(file_io::join_path(dir, rel));
   if (!text.ok()) {
     Error e = text.error();
     e.param = std::string(rel);

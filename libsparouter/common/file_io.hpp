@@ -1,5 +1,6 @@
-// The few POSIX file operations apply needs, each durable where it must be: files are fsynced
-// before they become visible, and directories after an entry in them changed.
+// The few POSIX file operations the state file and the config apply need, each durable where it
+// must be: files are fsynced before they become visible, and directories after an entry in them
+// changed.
 #pragma once
 
 #include <sys/types.h>
@@ -9,7 +10,7 @@
 
 #include "sparouter/result.hpp"
 
-namespace sparouter::config {
+namespace sparouter::file_io {
 
 class Fd {
  public:
@@ -44,4 +45,4 @@ Result<std::string> read_file(const std::string& path);
 // rm -rf; errors are ignored (used to clean up after a failure).
 void remove_tree(const std::string& path);
 
-}  // namespace sparouter::config
+}  // namespace sparouter::file_io

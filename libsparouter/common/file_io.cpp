@@ -1,4 +1,4 @@
-#include "config/fs.hpp"
+#include "common/file_io.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <system_error>
 
-namespace sparouter::config {
+namespace sparouter::file_io {
 namespace {
 
 Status write_all(int fd, std::string_view data, const std::string& path) {
@@ -126,4 +126,4 @@ void remove_tree(const std::string& path) {
   std::filesystem::remove_all(path, ec);
 }
 
-}  // namespace sparouter::config
+}  // namespace sparouter::file_io
