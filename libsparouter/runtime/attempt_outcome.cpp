@@ -47,25 +47,8 @@ std::string_view error_kind(const http::ClientError& error) noexcept {
 }
 
 std::string_view error_kind(Outcome outcome) noexcept {
-  switch (outcome) {
-    case Outcome::kSuccess:
-      return "success";
-    case Outcome::kConnectError:
-      return "connect";
-    case Outcome::kTimeout:
-      return "timeout";
-    case Outcome::kHttp408:
-      return "http_408";
-    case Outcome::kHttp429:
-      return "http_429";
-    case Outcome::kHttp5xx:
-      return "http_5xx";
-    case Outcome::kHttp4xx:
-      return "http_4xx";
-    case Outcome::kCancelled:
-      return "cancelled";
-  }
-  return "http_5xx";
+  // The library's names, but "connect" as for the client errors above: one word per cause.
+  return outcome == Outcome::kConnectError ? "connect" : outcome_name(outcome);
 }
 
 namespace {
