@@ -189,15 +189,7 @@ Result<std::string> translate_request(std::string_view openai_body, std::string_
   if (messages == nullptr || !messages->IsArray())
     return invalid("messages", "messages is required");
 
-  std::string system;
-  for (const auto& m : messages->GetArray()) {
-    const std::string_view role = string_member(m, "role");
-    if (role == "system" || role == "developer") {
-      const Value* content = member(m, "content");
-      if (!system.empty()) system += "\n\n";
-      if (content) system += text_of(*content);
-    }
-  }
+  const std::string system = system_text(*messages);
 
   rapidjson::StringBuffer buf;
   Writer w(buf);
@@ -288,25 +280,7 @@ Result<std::string> translate_response(std::string_view anthropic_body, int64_t 
   }
   rapidjson::StringBuffer buf;
   Writer w(buf);
-  w.StartObject();
-  w.Key("id");
-  str(w, string_member(d, "id"));
-  w.Key("object");
-  w.String("chat.completion");
-  w.Key("created");
-  w.Int64(now);
-  w.Key("model");
-  str(w, string_member(d, "model"));
-  w.Key("choices");
-  w.StartArray();
-  w.StartObject();
-  w.Key("index");
-  w.Int(0);
-  w.Key("message");
-  w.StartObject();
-  w.Key("role");
-  w.String("assistant");
-  w.Key("content");
+  begin_chat_completion(w, string_member(d, "id"), now, string_member(d, "model"));
   str(w, text);
   bool tools = false;
   for (const auto& block : content->GetArray()) {

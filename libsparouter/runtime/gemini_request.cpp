@@ -367,15 +367,7 @@ Result<std::string> translate_request(std::string_view openai_body, std::string_
     }
   }
 
-  std::string system;
-  for (const auto& m : messages->GetArray()) {
-    const std::string_view role = string_member(m, "role");
-    if (role == "system" || role == "developer") {
-      const Value* content = member(m, "content");
-      if (!system.empty()) system += "\n\n";
-      if (content) system += text_of(*content);
-    }
-  }
+  const std::string system = system_text(*messages);
 
   rapidjson::StringBuffer buf;
   Writer w(buf);

@@ -172,25 +172,7 @@ Result<std::string> translate_response(std::string_view gemini_body, std::string
   const std::string id = completion_id(d, now);
   rapidjson::StringBuffer buf;
   Writer w(buf);
-  w.StartObject();
-  w.Key("id");
-  str(w, id);
-  w.Key("object");
-  w.String("chat.completion");
-  w.Key("created");
-  w.Int64(now);
-  w.Key("model");
-  str(w, model);
-  w.Key("choices");
-  w.StartArray();
-  w.StartObject();
-  w.Key("index");
-  w.Int(0);
-  w.Key("message");
-  w.StartObject();
-  w.Key("role");
-  w.String("assistant");
-  w.Key("content");
+  begin_chat_completion(w, id, now, model);
   if (c.text.empty() && !c.calls.empty()) {
     w.Null();  // as OpenAI answers a pure tool call
   } else {

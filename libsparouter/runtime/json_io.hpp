@@ -60,6 +60,46 @@ inline std::string text_of(const Value& content) {
   return out;
 }
 
+// The system (and developer) messages' texts, joined by blank lines: the providers that
+// translate take them apart from the turns.
+inline std::string system_text(const Value& messages) {
+  std::string system;
+  for (const auto& m : messages.GetArray()) {
+    const std::string_view role = string_member(m, "role");
+    if (role == "system" || role == "developer") {
+      const Value* content = member(m, "content");
+      if (!system.empty()) system += "\n\n";
+      if (content) system += text_of(*content);
+    }
+  }
+  return system;
+}
+
+// An OpenAI chat.completion up to its one message's "content" key (the caller writes the value,
+// then closes the message, the choice, the array and the object).
+inline void begin_chat_completion(Writer& w, std::string_view id, int64_t created,
+                                  std::string_view model) {
+  w.StartObject();
+  w.Key("id");
+  str(w, id);
+  w.Key("object");
+  w.String("chat.completion");
+  w.Key("created");
+  w.Int64(created);
+  w.Key("model");
+  str(w, model);
+  w.Key("choices");
+  w.StartArray();
+  w.StartObject();
+  w.Key("index");
+  w.Int(0);
+  w.Key("message");
+  w.StartObject();
+  w.Key("role");
+  w.String("assistant");
+  w.Key("content");
+}
+
 // OpenAI's "stop" (a string or an array of strings) as an array under `key`, when present.
 inline void write_stop_sequences(Writer& w, const Value& request, const char* key) {
   const Value* stop = member(request, "stop");
