@@ -63,6 +63,13 @@ std::string head(int status, std::string_view type, const http::Headers& extra, 
   return h;
 }
 
+// Closes the connection with an RST, answering nothing more.
+void reset(tcp::socket& s) {
+  std::error_code ec;
+  s.set_option(asio::socket_base::linger(true, 0), ec);
+  s.close(ec);
+}
+
 std::string chunk(std::string_view data) {
   char size[32];
   std::snprintf(size, sizeof size, "%zx\r\n", data.size());
@@ -78,7 +85,44 @@ std::string error_json(int status, std::string_view message) {
          R"(","param":null,"code":"fake_fault"}})";
 }
 
+// google.rpc status names, as Gemini's error bodies carry them.
+const char* gemini_status_name(int status) {
+  switch (status) {
+    case 400:
+      return "INVALID_ARGUMENT";
+    case 401:
+      return "UNAUTHENTICATED";
+    case 403:
+      return "PERMISSION_DENIED";
+    case 404:
+      return "NOT_FOUND";
+    case 409:
+      return "ABORTED";
+    case 429:
+      return "RESOURCE_EXHAUSTED";
+    case 499:
+      return "CANCELLED";
+    case 501:
+      return "UNIMPLEMENTED";
+    case 503:
+      return "UNAVAILABLE";
+    case 504:
+      return "DEADLINE_EXCEEDED";
+    default:
+      return status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
+  }
+}
+
+// Gemini's error body: {"error":{"code","message","status"[,"details"]}}.
+std::string gemini_error_json(int status, std::string_view message, std::string_view details = {}) {
+  std::string body = R"({"error":{"code":)" + std::to_string(status) + R"(,"message":)" +
+                     json_string(message) + R"(,"status":")" + gemini_status_name(status) + '"';
+  if (!details.empty()) body += R"(,"details":)" + std::string(details);
+  return body + "}}";
+}
+
 std::string stats_to_json(const FakeStats& st);
+std::string recorded_to_json(const std::optional<RecordedRequest>& r);
 
 std::string percent_decode(std::string_view s) {
   std::string out;
@@ -96,6 +140,124 @@ std::string percent_decode(std::string_view s) {
 
 std::vector<std::string> content_pieces(const std::string& name, const std::string& model) {
   return {"Hello", " from", " " + name, " (model", " " + model + ")"};
+}
+
+// A Gemini route: ".../models/{model}:generateContent" or ":streamGenerateContent", under "",
+// "/v1", "/v1beta" or "/v1alpha" (the versions Google serves). `method` is what follows ':'.
+struct GeminiRoute {
+  std::string model;
+  std::string method;
+};
+std::optional<GeminiRoute> gemini_route(std::string_view path) {
+  for (std::string_view prefix :
+       {"/models/", "/v1/models/", "/v1beta/models/", "/v1alpha/models/"}) {
+    if (path.substr(0, prefix.size()) != prefix) continue;
+    const std::string_view rest = path.substr(prefix.size());
+    const size_t colon = rest.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    return GeminiRoute{percent_decode(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
+  }
+  return std::nullopt;
+}
+
+// The value of `name` in a target's query ("" when absent).
+std::string query_param(std::string_view target, std::string_view name) {
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) {
+      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+// What the real API refuses with 400 INVALID_ARGUMENT in a GenerateContentRequest: a field it
+// does not know (its JSON parsing is strict), no contents, a content with a role other than
+// user/model or without parts, a part with no data or with an empty text. "" when it is fine.
+std::string gemini_invalid(const rapidjson::Document& d) {
+  static constexpr std::string_view kFields[] = {"contents",          "tools",
+                                                 "toolConfig",        "tool_config",
+                                                 "safetySettings",    "safety_settings",
+                                                 "systemInstruction", "system_instruction",
+                                                 "generationConfig",  "generation_config",
+                                                 "cachedContent",     "cached_content"};
+  for (const auto& m : d.GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    bool known = false;
+    for (std::string_view f : kFields) known = known || f == name;
+    if (!known) {
+      return "Invalid JSON payload received. Unknown name \"" + std::string(name) +
+             "\": Cannot find field.";
+    }
+  }
+  auto contents = d.FindMember("contents");
+  if (contents == d.MemberEnd() || !contents->value.IsArray() || contents->value.Empty()) {
+    return "* GenerateContentRequest.contents: contents is not specified";
+  }
+  static constexpr std::string_view kData[] = {"text",
+                                               "inlineData",
+                                               "inline_data",
+                                               "functionCall",
+                                               "function_call",
+                                               "functionResponse",
+                                               "function_response",
+                                               "fileData",
+                                               "file_data",
+                                               "executableCode",
+                                               "executable_code",
+                                               "codeExecutionResult",
+                                               "code_execution_result"};
+  auto check_parts = [](const rapidjson::Value& c, const std::string& where) -> std::string {
+    auto parts = c.FindMember("parts");
+    if (parts == c.MemberEnd() || !parts->value.IsArray() || parts->value.Empty()) {
+      return "* GenerateContentRequest." + where + ".parts: contents.parts must not be empty.";
+    }
+    for (const auto& p : parts->value.GetArray()) {
+      if (!p.IsObject()) return "* GenerateContentRequest." + where + ".parts: not an object";
+      int data = 0;
+      for (const auto& m : p.GetObject()) {
+        const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+        for (std::string_view f : kData) data += f == name ? 1 : 0;
+        if (name == "text" && (!m.value.IsString() || m.value.GetStringLength() == 0)) {
+          return std::string(
+              "Unable to submit request because it has an empty text parameter. "
+              "Add a value to the parameter and try again.");
+        }
+      }
+      if (data != 1) {
+        return "* GenerateContentRequest." + where +
+               ".parts[]: a part needs exactly one data field";
+      }
+    }
+    return {};
+  };
+  size_t i = 0;
+  for (const auto& c : contents->value.GetArray()) {
+    const std::string where = "contents[" + std::to_string(i++) + "]";
+    if (!c.IsObject()) return "* GenerateContentRequest." + where + ": not an object";
+    if (auto role = c.FindMember("role"); role != c.MemberEnd()) {
+      const std::string_view r =
+          role->value.IsString() ? std::string_view(role->value.GetString()) : "";
+      if (r != "user" && r != "model") {
+        return "Please use a valid role: user, model.";
+      }
+    }
+    if (std::string e = check_parts(c, where); !e.empty()) return e;
+  }
+  for (const char* name : {"systemInstruction", "system_instruction"}) {
+    auto sys = d.FindMember(name);
+    if (sys == d.MemberEnd()) continue;
+    if (!sys->value.IsObject()) return "* GenerateContentRequest.system_instruction: not an object";
+    if (std::string e = check_parts(sys->value, "system_instruction"); !e.empty()) return e;
+  }
+  return {};
 }
 }  // namespace
 
@@ -122,9 +284,16 @@ struct FakeUpstream::Impl {
   asio::awaitable<void> session(tcp::socket sock);
   asio::awaitable<bool> handle(tcp::socket& s, http::Request& req);
   asio::awaitable<bool> chat(tcp::socket& s, http::Request& req, Flavor flavor, std::string model);
+  asio::awaitable<bool> gemini(tcp::socket& s, http::Request& req, const GeminiRoute& route);
+  // A streamed answer: `head_bytes`, a stall, then the events as chunks (chunk_delay_ms apart),
+  // with a reset instead of event `reset_after` when that is >= 0; counted as completed or aborted.
+  asio::awaitable<bool> stream_events(tcp::socket& s, const std::string& head_bytes,
+                                      const std::vector<std::string>& events, int stall,
+                                      int reset_after);
   asio::awaitable<bool> send(tcp::socket& s, int status, std::string_view body,
-                             const http::Headers& extra = {}) {
-    const std::string h = head(status, "application/json", extra, false, body.size());
+                             const http::Headers& extra = {},
+                             std::string_view type = "application/json") {
+    const std::string h = head(status, type, extra, false, body.size());
     std::string all = h;
     all += body;
     co_return co_await write(s, all);
@@ -233,6 +402,14 @@ asio::awaitable<bool> FakeUpstream::Impl::handle(tcp::socket& s, http::Request& 
     }
     co_return co_await send(s, 200, R"({"ok":true})");
   }
+  if (req.method == "GET" && path == "/_fake/last_request") {
+    std::optional<RecordedRequest> copy;
+    {
+      std::lock_guard lock(mu);
+      copy = last;
+    }
+    co_return co_await send(s, 200, recorded_to_json(copy));
+  }
   if (req.method == "GET" && path == "/_fake/stats") {
     FakeStats copy;
     {
@@ -250,6 +427,8 @@ asio::awaitable<bool> FakeUpstream::Impl::handle(tcp::socket& s, http::Request& 
       flavor = Flavor::kOpenai;
     } else if (path == "/v1/messages" || path == "/messages") {
       flavor = Flavor::kAnthropic;
+    } else if (auto route = gemini_route(path)) {
+      co_return co_await gemini(s, req, *route);
     } else if (path.rfind(kAzure, 0) == 0 && path.size() > kAzure.size() &&
                path.substr(path.size() - 17) == "/chat/completions") {
       flavor = Flavor::kAzure;
@@ -292,9 +471,7 @@ asio::awaitable<bool> FakeUpstream::Impl::chat(tcp::socket& s, http::Request& re
   const std::optional<Fault> f = take_fault();
   if (f) co_await sleep_ms(f->delay_ms);
   if (f && f->reset) {
-    std::error_code ec;
-    s.set_option(asio::socket_base::linger(true, 0), ec);
-    s.close(ec);
+    reset(s);
     co_return false;
   }
   const http::Headers tag{{"x-fake-upstream", opts.name}};
@@ -367,15 +544,20 @@ asio::awaitable<bool> FakeUpstream::Impl::chat(tcp::socket& s, http::Request& re
     events.push_back(prefix + R"({},"finish_reason":"stop"}]})" + "\n\n");
     events.push_back("data: [DONE]\n\n");
   }
-  const std::string h = head(200, "text/event-stream", tag, true, 0);
-  if (!co_await write(s, h)) co_return false;
+  co_return co_await stream_events(s, head(200, "text/event-stream", tag, true, 0), events, stall,
+                                   reset_after);
+}
+
+asio::awaitable<bool> FakeUpstream::Impl::stream_events(tcp::socket& s,
+                                                        const std::string& head_bytes,
+                                                        const std::vector<std::string>& events,
+                                                        int stall, int reset_after) {
+  if (!co_await write(s, head_bytes)) co_return false;
   co_await sleep_ms(stall);
   bool ok = true;
   for (size_t i = 0; i < events.size() && ok; ++i) {
     if (reset_after >= 0 && static_cast<int>(i) == reset_after) {
-      std::error_code ec;
-      s.set_option(asio::socket_base::linger(true, 0), ec);
-      s.close(ec);
+      reset(s);
       co_return false;
     }
     if (i > 0) co_await sleep_ms(opts.chunk_delay_ms);
@@ -388,6 +570,139 @@ asio::awaitable<bool> FakeUpstream::Impl::chat(tcp::socket& s, http::Request& re
     ++(ok ? stats.streams_completed : stats.streams_aborted);
   }
   co_return ok;
+}
+
+// Gemini's generateContent and streamGenerateContent as the real API answers them: the key in
+// x-goog-api-key (or ?key=), checked before the body; a strict GenerateContentRequest; errors in
+// Gemini's shape; a stream as SSE events (alt=sse) or else one JSON array sent piece by piece.
+// The faults apply as on the other routes.
+asio::awaitable<bool> FakeUpstream::Impl::gemini(tcp::socket& s, http::Request& req,
+                                                 const GeminiRoute& route) {
+  constexpr std::string_view kJson = "application/json; charset=UTF-8";
+  const bool stream = route.method == "streamGenerateContent";
+  if (!stream && route.method != "generateContent") {
+    const std::string body = gemini_error_json(404, "Method not found: " + route.method);
+    co_return co_await send(s, 404, body, {}, kJson);
+  }
+  const std::string* header_key = req.header("x-goog-api-key");
+  const std::string key = header_key ? *header_key : query_param(req.target, "key");
+  {
+    std::lock_guard lock(mu);
+    ++stats.chat_requests;
+    ++stats.models_seen[route.model];
+    stats.last_authorization_present = !key.empty() || req.header("authorization") != nullptr;
+    last = RecordedRequest{req.method, req.target, req.headers, req.body};
+  }
+  if (req.header("authorization") != nullptr) {  // taken for an OAuth token, which a key is not
+    const std::string body = gemini_error_json(
+        401,
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+        "cookie or other valid authentication credential.");
+    co_return co_await send(s, 401, body, {}, kJson);
+  }
+  if (key.empty()) {
+    const std::string body = gemini_error_json(
+        403,
+        "Method doesn't allow unregistered callers (callers without established identity). "
+        "Please use API Key or other form of API consumer identity to call this API.");
+    co_return co_await send(s, 403, body, {}, kJson);
+  }
+  if (!opts.api_key.empty() && key != opts.api_key) {
+    const std::string body = gemini_error_json(
+        400, "API key not valid. Please pass a valid API key.",
+        R"([{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID",)"
+        R"("domain":"googleapis.com","metadata":{"service":"generativelanguage.googleapis.com"}}])");
+    co_return co_await send(s, 400, body, {}, kJson);
+  }
+  rapidjson::Document d;
+  d.Parse(req.body.data(), req.body.size());
+  if (d.HasParseError() || !d.IsObject()) {
+    const std::string body = gemini_error_json(400, "Invalid JSON payload received.");
+    co_return co_await send(s, 400, body, {}, kJson);
+  }
+  if (const std::string invalid = gemini_invalid(d); !invalid.empty()) {
+    co_return co_await send(s, 400, gemini_error_json(400, invalid), {}, kJson);
+  }
+
+  const std::optional<Fault> f = take_fault();
+  if (f) co_await sleep_ms(f->delay_ms);
+  if (f && f->reset) {
+    reset(s);
+    co_return false;
+  }
+  const http::Headers tag{{"x-fake-upstream", opts.name}};
+  if (f && f->status != 0) {
+    http::Headers extra = tag;
+    std::string details;
+    if (!f->retry_after.empty()) {
+      extra.push_back({"Retry-After", f->retry_after});
+    } else if (f->retry_after_s) {
+      extra.push_back({"Retry-After", std::to_string(*f->retry_after_s)});
+      // Gemini itself says it in the body, as google.rpc.RetryInfo.
+      details = R"([{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":")" +
+                std::to_string(*f->retry_after_s) + R"(s"}])";
+    }
+    const std::string body =
+        gemini_error_json(f->status, "fake fault " + std::to_string(f->status), details);
+    co_return co_await send(s, f->status, body, extra, kJson);
+  }
+  const int stall = f ? f->stall_ms : 0;
+  const int reset_after = f ? f->reset_after_chunks : -1;
+  const std::string response_id = json_string("fake-" + opts.name);
+  const std::string tail =
+      R"(,"modelVersion":)" + json_string(route.model) + R"(,"responseId":)" + response_id + "}";
+  auto candidate = [](const std::vector<std::string>& texts, bool last) {
+    std::string c = R"({"candidates":[{"content":{"parts":[)";
+    for (size_t i = 0; i < texts.size(); ++i) {
+      if (i > 0) c += ',';
+      c += R"({"text":)" + json_string(texts[i]) + "}";
+    }
+    c += R"(],"role":"model"})";
+    if (last) c += R"(,"finishReason":"STOP")";
+    c += R"(,"index":0}])";
+    return c;
+  };
+  constexpr std::string_view kUsage =
+      R"(,"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":5,"totalTokenCount":8,)"
+      R"("promptTokensDetails":[{"modality":"TEXT","tokenCount":3}]})";
+
+  if (!stream) {
+    // Two text parts, as Gemini may split one answer; a fault's content comes as one.
+    const std::vector<std::string> texts =
+        f && !f->content.empty()
+            ? std::vector<std::string>{f->content}
+            : std::vector<std::string>{"Hello from " + opts.name, " (model " + route.model + ")"};
+    const std::string body = candidate(texts, true) + std::string(kUsage) + tail;
+    const std::string h = head(200, kJson, tag, false, body.size());
+    if (!co_await write(s, h)) co_return false;
+    co_await sleep_ms(stall);
+    co_return co_await write(s, body);
+  }
+
+  // Every event is a whole GenerateContentResponse with the next piece; the last one also has
+  // the finishReason and the full usage (the others only count the prompt).
+  const auto pieces = content_pieces(opts.name, route.model);
+  std::vector<std::string> responses;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const bool last_piece = i + 1 == pieces.size();
+    responses.push_back(candidate({pieces[i]}, last_piece) +
+                        (last_piece
+                             ? std::string(kUsage)
+                             : R"(,"usageMetadata":{"promptTokenCount":3,"totalTokenCount":3})") +
+                        tail);
+  }
+  const bool sse = query_param(req.target, "alt") == "sse";
+  std::vector<std::string> events;
+  for (size_t i = 0; i < responses.size(); ++i) {
+    if (sse) {
+      events.push_back("data: " + responses[i] + "\r\n\r\n");
+    } else {  // without alt=sse: one JSON array, written element by element
+      events.push_back((i == 0 ? "[" : ",\r\n") + responses[i] +
+                       (i + 1 == responses.size() ? "]" : ""));
+    }
+  }
+  co_return co_await stream_events(s, head(200, sse ? "text/event-stream" : kJson, tag, true, 0),
+                                   events, stall, reset_after);
 }
 
 FakeUpstream::FakeUpstream(FakeUpstreamOptions options) : impl_(std::make_unique<Impl>()) {
@@ -466,6 +781,35 @@ std::string stats_to_json(const FakeStats& st) {
   w.Int64(st.streams_completed);
   w.Key("streams_aborted");
   w.Int64(st.streams_aborted);
+  w.EndObject();
+  return std::string(b.GetString(), b.GetSize());
+}
+
+// The last chat request for GET /_fake/last_request: null before any, else
+// {"method","target","headers":[[name, value], ...],"body"} (tests only: it holds the key).
+std::string recorded_to_json(const std::optional<RecordedRequest>& r) {
+  if (!r) return "null";
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  auto str = [&w](std::string_view v) {
+    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+  };
+  w.StartObject();
+  w.Key("method");
+  str(r->method);
+  w.Key("target");
+  str(r->target);
+  w.Key("headers");
+  w.StartArray();
+  for (const auto& h : r->headers) {
+    w.StartArray();
+    str(h.name);
+    str(h.value);
+    w.EndArray();
+  }
+  w.EndArray();
+  w.Key("body");
+  str(r->body);
   w.EndObject();
   return std::string(b.GetString(), b.GetSize());
 }

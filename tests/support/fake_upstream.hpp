@@ -1,7 +1,9 @@
 // A fake OpenAI-style provider for tests: chat completions (whole and streamed), model lists,
-// Azure's deployment path, Anthropic's Messages, and injected faults (status, delay, reset,
-// stall). Runs its own thread on loopback; plain Asio sockets so that a fault can reset a
-// connection without answering. Used in-process by unit tests and by sparouter-fake-upstream.
+// Azure's deployment path, Anthropic's Messages, Gemini's generateContent and
+// streamGenerateContent (".../models/{model}:generateContent"), and injected faults (status,
+// delay, reset, stall). Runs its own thread on loopback; plain Asio sockets so that a fault can
+// reset a connection without answering. Used in-process by unit tests and by
+// sparouter-fake-upstream, which also answers GET /_fake/stats and GET /_fake/last_request.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +24,9 @@ struct FakeUpstreamOptions {
   std::string name = "fake";
   std::vector<std::string> models{"fake-model"};
   int chunk_delay_ms = 0;  // before each streamed content chunk
-  std::string api_key;     // set: requests must carry it (Bearer, api-key or x-api-key)
+  // Set: requests must carry it (Bearer, api-key, x-api-key, or Gemini's x-goog-api-key or
+  // ?key=). Gemini routes want some key even when it is unset, as the real API does.
+  std::string api_key;
 };
 
 // Applies to the next `times` chat requests.
