@@ -61,18 +61,24 @@ bool is_framing_header(std::string_view name) {
 template <class Stream>
 class Connection final : public ConnectionBase,
                          public ResponseWriter,
+                         public WatchTarget,
                          public std::enable_shared_from_this<Connection<Stream>> {
  public:
   template <class... Args>
-  explicit Connection(ServerShared& shared, Args&&... args)
+  explicit Connection(ServerShared& shared, WatchSweep* sweep, Args&&... args)
       : stream_(std::forward<Args>(args)...),
         shared_(shared),
+        sweep_(sweep),
         opts_(shared.options),
         parser_(shared.options.limits),
         timer_(stream_.get_executor()),
         watch_done_(stream_.get_executor()),
         cap_(std::max<size_t>(shared.options.read_buffer_bytes, 1024)),
         buf_(new char[cap_]) {}
+
+  ~Connection() {
+    if (sweep_ != nullptr) sweep_->remove(*this);
+  }
 
   void start() {
     auto self = this->shared_from_this();
@@ -151,8 +157,22 @@ class Connection final : public ConnectionBase,
   bool response_started() const noexcept override { return started_; }
 
   asio::cancellation_slot client_gone_slot() override {
-    start_watch();
+    if (sweep_ == nullptr) {
+      start_watch();
+    } else if (!watching_ && state_ == State::kHandling) {
+      sweep_->add(*this, request_number_);
+    }
     return gone_signal_.slot();
+  }
+
+  // WatchTarget: on the sweep's thread, under its lock; the connection is alive (it unlists
+  // itself before it goes) but perhaps in its destructor, hence the weak pointer.
+  void watch_due(uint64_t generation) override {
+    if (auto self = this->weak_from_this().lock()) {
+      asio::post(stream_.get_executor(), [self = std::move(self), generation] {
+        if (self->request_number_ == generation) self->start_watch();
+      });
+    }
   }
 
  private:
@@ -237,6 +257,7 @@ class Connection final : public ConnectionBase,
     head_only_ = request.method == "HEAD";
     http10_ = request.version_minor == 0;
     started_ = streaming_ = ended_ = false;
+    ++request_number_;
     bool threw = false;
     try {
       co_await shared_.handler(request, *this);
@@ -255,6 +276,7 @@ class Connection final : public ConnectionBase,
         }
       }
     }
+    if (sweep_ != nullptr) sweep_->remove(*this);
     co_await stop_watch();
     // The handler's frame (and whatever its slot handler refers to) is gone: never call it again.
     gone_signal_.slot().clear();
@@ -416,6 +438,7 @@ class Connection final : public ConnectionBase,
 
   Stream stream_;
   ServerShared& shared_;
+  WatchSweep* sweep_;  // null: watches start at once
   const ServerOptions& opts_;
   RequestParser parser_;
   asio::steady_timer timer_;
@@ -440,18 +463,19 @@ class Connection final : public ConnectionBase,
   bool ended_ = false;
   bool watching_ = false;
   bool stop_watch_ = false;
+  uint64_t request_number_ = 0;  // which request a late watch start belongs to
 };
 
 }  // namespace
 
-void start_connection(tcp::socket socket, ServerShared& shared) {
+void start_connection(tcp::socket socket, ServerShared& shared, WatchSweep* sweep) {
   std::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   if (shared.tls) {
-    auto c = std::make_shared<Connection<TlsStream>>(shared, std::move(socket), shared.tls);
+    auto c = std::make_shared<Connection<TlsStream>>(shared, sweep, std::move(socket), shared.tls);
     c->start();
   } else {
-    auto c = std::make_shared<Connection<tcp::socket>>(shared, std::move(socket));
+    auto c = std::make_shared<Connection<tcp::socket>>(shared, sweep, std::move(socket));
     c->start();
   }
 }

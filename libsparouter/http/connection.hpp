@@ -11,6 +11,7 @@
 #include "http/response_writer.hpp"
 #include "http/server_options.hpp"
 #include "http/tls_config.hpp"
+#include "http/watch_sweep.hpp"
 
 namespace sparouter::http {
 
@@ -23,7 +24,8 @@ struct ServerShared {
   std::atomic<bool> stopping{false};
 };
 
-// Starts serving an accepted socket on the socket's executor.
-void start_connection(asio::ip::tcp::socket socket, ServerShared& shared);
+// Starts serving an accepted socket on the socket's executor. `sweep` (null when the options'
+// client_watch_delay is 0) runs on that executor's io_context and outlives the connection.
+void start_connection(asio::ip::tcp::socket socket, ServerShared& shared, WatchSweep* sweep);
 
 }  // namespace sparouter::http

@@ -39,25 +39,33 @@ struct Server::Impl {
   ServerShared shared;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::vector<std::unique_ptr<WatchSweep>> sweeps;  // one per io_context, or none
   std::vector<std::thread> threads;
   std::unique_ptr<tcp::acceptor> acceptor;
   uint16_t port = 0;
   size_t next = 0;
   bool running = false;
 
-  asio::any_io_executor pick_executor() {
+  struct Placement {
+    asio::any_io_executor executor;
+    WatchSweep* sweep;
+  };
+  Placement place() {
+    const size_t i = next++ % contexts.size();
+    WatchSweep* sweep = sweeps.empty() ? nullptr : sweeps[i].get();
     if (shared.options.thread_model == ThreadModel::kSharedContext) {
-      return asio::make_strand(*contexts.front());
+      return {asio::make_strand(*contexts.front()), sweep};
     }
-    return contexts[next++ % contexts.size()]->get_executor();
+    return {contexts[i]->get_executor(), sweep};
   }
 
   asio::awaitable<void> accept_loop() {
     asio::steady_timer backoff(acceptor->get_executor());
     for (;;) {
       std::error_code ec;
+      const Placement at = place();
       tcp::socket socket = co_await acceptor->async_accept(
-          pick_executor(), asio::redirect_error(asio::use_awaitable, ec));
+          at.executor, asio::redirect_error(asio::use_awaitable, ec));
       if (shared.stopping.load() || !acceptor->is_open()) break;
       if (ec) {
         // Out of descriptors and the like: pause rather than spin, then go on serving.
@@ -69,7 +77,7 @@ struct Server::Impl {
         refuse(socket);
         continue;
       }
-      start_connection(std::move(socket), shared);
+      start_connection(std::move(socket), shared, at.sweep);
     }
   }
 };
@@ -97,6 +105,10 @@ Status Server::start() {
     s.contexts.push_back(
         std::make_unique<asio::io_context>(shared_context ? static_cast<int>(threads) : 1));
     s.guards.push_back(asio::make_work_guard(*s.contexts.back()));
+    if (o.client_watch_delay.count() > 0) {
+      s.sweeps.push_back(
+          std::make_unique<WatchSweep>(s.contexts.back()->get_executor(), o.client_watch_delay));
+    }
   }
   std::error_code ec;
   const auto address = asio::ip::make_address(o.host, ec);
@@ -112,6 +124,7 @@ Status Server::start() {
   if (ec) {
     s.acceptor.reset();
     s.guards.clear();
+    s.sweeps.clear();
     s.contexts.clear();
     return Error{Code::kUnavailable, "listen on " + o.host + ": " + ec.message(), "port"};
   }
@@ -156,7 +169,9 @@ bool Server::shutdown(std::chrono::milliseconds grace) {
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   s.acceptor.reset();
+  for (auto& sweep : s.sweeps) sweep->stop();  // its timer goes before its io_context
   s.contexts.clear();  // destroys what is left (handlers that ignored the close)
+  s.sweeps.clear();    // after the connections, which unlist themselves
   s.running = false;
   return clean;
 }

@@ -29,6 +29,9 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{60'000};   // each write of a response or chunk
   size_t read_buffer_bytes = 16 * 1024;
+  // A handler's client_gone_slot() starts watching the client's socket after 1-2 of these
+  // periods (see watch_sweep.hpp); 0 starts the watch at once, costing a read per request.
+  std::chrono::milliseconds client_watch_delay{20};
   std::optional<TlsServerOptions> tls;  // set: the port speaks TLS 1.2 only
 };
 

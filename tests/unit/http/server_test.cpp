@@ -304,7 +304,20 @@ TEST_F(HttpServer, NoticesClientGoneMidStream) {
 }
 
 TEST_F(HttpServer, ClientGoneSlotCancelsWaitingHandler) {
-  start();
+  start();  // the watch starts after the default client_watch_delay
+  {
+    RawClient c(port_);
+    c.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(wait_for([&] { return state_.handled.load() == 1; }));
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(wait_for([&] { return state_.wait_cancelled.load(); }, 3s));
+}
+
+TEST_F(HttpServer, ClientGoneSlotCancelsAtOnceWithoutWatchDelay) {
+  ServerOptions o;
+  o.client_watch_delay = 0ms;
+  start(o);
   {
     RawClient c(port_);
     c.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
