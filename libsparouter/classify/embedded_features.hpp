@@ -130,6 +130,10 @@ template <class Sink>
 concept CharRunSink = requires(Sink& s, uint64_t h) {
   { s.char_run_begin(h, true) } -> std::convertible_to<bool>;
 };
+// A CharRunSink with `static constexpr bool kBytewise = true` makes the walker take its
+// byte-at-a-time path everywhere: tests compare it with the word-span path.
+template <class Sink>
+concept BytewiseSink = requires { requires Sink::kBytewise; };
 
 // Walks `text` and calls sink(uint32_t key, FeatureFamily family) once per feature occurrence.
 // Keys are 32-bit hashes of the feature (collisions among a model's ~10^5 features are rare and
@@ -152,6 +156,12 @@ class FeatureWalker {
       const unsigned char b = p[i];
       const uint8_t cls = kBytes.cls[b];
       if (cls == kWordByte) {
+        if constexpr (CharRunSink<Sink> && !BytewiseSink<Sink>) {
+          if (held_span_ready()) {
+            i = held_word_span(p, i, n);
+            continue;
+          }
+        }
         word_byte(kBytes.fold[b]);
         ++i;
         continue;
@@ -213,6 +223,42 @@ class FeatureWalker {
     sink_(static_cast<uint32_t>((h * features_detail::kMul) >> 32), family);
   }
 
+  // The common case, a run of ASCII word bytes in a held char run, in one tight loop whose
+  // two hash chains stay in registers (the byte path goes through members: about twice the
+  // time). Same effect as word_byte() on each byte.
+  bool held_span_ready() {
+    if (cjk_run_ || char_max_ == 0) return false;
+    if (!char_open_) open_char_run();
+    return run_held_ && run_len_ < kMaxHeldRun;
+  }
+  size_t held_word_span(const unsigned char* p, size_t i, size_t n) {
+    using features_detail::kBytes;
+    uint64_t wh = word_hash_;
+    uint64_t rh = run_hash_;
+    uint32_t len = run_len_;
+    while (i < n && len < kMaxHeldRun && kBytes.cls[p[i]] == features_detail::kWordByte) {
+      const unsigned char f = kBytes.fold[p[i]];
+      wh = (wh ^ f) * 0x100000001B3ULL;
+      rh = (rh ^ f) * 0x100000001B3ULL;
+      run_[len++] = f;
+      ++i;
+    }
+    word_hash_ = wh;
+    run_hash_ = rh;
+    run_len_ = len;
+    word_open_ = true;
+    return i;
+  }
+
+  void open_char_run() {
+    char_open_ = true;
+    window_ = ' ';
+    window_len_ = 1;
+    run_hash_ = kFnvBasis;
+    run_len_ = 0;
+    run_held_ = true;
+  }
+
   void word_byte(unsigned char b) {
     if (cjk_run_) {  // a Latin word glued to CJK text starts a new char run
       end_char_run();
@@ -224,14 +270,7 @@ class FeatureWalker {
 
   void char_byte(unsigned char b) {
     if (char_max_ == 0) return;
-    if (!char_open_) {
-      char_open_ = true;
-      window_ = ' ';
-      window_len_ = 1;
-      run_hash_ = kFnvBasis;
-      run_len_ = 0;
-      run_held_ = true;
-    }
+    if (!char_open_) open_char_run();
     if constexpr (CharRunSink<Sink>) {
       if (run_held_) {
         if (run_len_ < kMaxHeldRun) {  // held back until the sink knows the whole run

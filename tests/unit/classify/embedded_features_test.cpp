@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -121,6 +122,33 @@ TEST(EmbeddedFeatures, RunSinkSeesEachRunAndMaySkipIt) {
   // Only the long run's char n-grams are left: 3 orders over its 102 padded bytes.
   EXPECT_EQ(count(skip.out, FeatureFamily::kChar), 100u + 99u + 98u);
   EXPECT_EQ(count(skip.out, FeatureFamily::kWord), count(all.out, FeatureFamily::kWord));
+}
+
+struct BytewiseRunSink : RunSink {
+  static constexpr bool kBytewise = true;
+};
+
+TEST(EmbeddedFeatures, WordSpanPathMatchesTheBytePath) {
+  // Random texts over bytes that stress the span path's edges: apostrophes, runs past
+  // kMaxHeldRun, CJK next to Latin, malformed UTF-8, typographic apostrophes.
+  const std::vector<std::string> pieces = {"a", "Card", "0", "9x", "'", " ", "  ", "-", "\xe4\xb8\xad",
+                                           "\xe2\x80\x99", "\xc3\xa9", "\xff", "\n",
+                                           std::string(70, 'q'), std::string(63, 'w'), "don't"};
+  std::mt19937 rng(42);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const int parts = static_cast<int>(rng() % 24);
+    for (int k = 0; k < parts; ++k) text += pieces[rng() % pieces.size()];
+    for (const bool skip : {false, true}) {
+      RunSink fast;
+      BytewiseRunSink slow;
+      fast.skip_held = slow.skip_held = skip;
+      walk_features(text, FeatureSpec{}, fast);
+      walk_features(text, FeatureSpec{}, slow);
+      ASSERT_EQ(fast.out, slow.out) << text;
+      ASSERT_EQ(fast.runs, slow.runs) << text;
+    }
+  }
 }
 
 TEST(EmbeddedTable, RunTableFindsEveryKeyAndMissesOthers) {
