@@ -10,7 +10,10 @@
 #
 #   benchmarks/load/bench_server_vs_nginx.sh [build dir]
 # Environment: DURATION (10 s), ROUNDS (2, alternating order), THREADS (1: server threads and
-#   nginx workers), TTFB_N (200), NGINX, WRK. Needs nginx-light, wrk, curl, python3.
+#   nginx workers), TTFB_N (200), NGINX, WRK, PIN (1). Needs nginx-light, wrk, curl, python3.
+# PIN=1 with THREADS=1 on 2+ cores: the proxy under test (sparouter-server or nginx) runs on CPU 1,
+# wrk and the upstreams on CPU 0, so the two proxies never fight the load generator for a core
+# and the scheduler's placement stops adding run-to-run noise. PIN=0 leaves placement to Linux.
 set -euo pipefail
 
 BUILD=${1:-build}
@@ -23,12 +26,19 @@ THREADS=${THREADS:-1}
 TTFB_N=${TTFB_N:-200}
 NGINX=${NGINX:-/usr/sbin/nginx}
 WRK=${WRK:-wrk}
+PIN=${PIN:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 for tool in "$SERVER_BIN" "$FAKE_BIN" "$FIXED_BIN" "$NGINX"; do
   [[ -x $tool ]] || { echo "missing executable: $tool (build with -DSPAROUTER_BUILD_BENCHMARKS=ON)" >&2; exit 2; }
 done
 command -v "$WRK" >/dev/null || { echo "missing wrk (apt-get install wrk)" >&2; exit 2; }
+LOAD_PIN=()
+PROXY_PIN=()
+if [[ $PIN == 1 && $THREADS == 1 && $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
+  LOAD_PIN=(taskset -c 0)
+  PROXY_PIN=(taskset -c 1)
+fi
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -68,12 +78,12 @@ cat > "$WORK/answer.json" <<'JSON'
 {"id":"chatcmpl-load","object":"chat.completion","created":1700000000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"A short fixed answer from the load-test upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":200,"completion_tokens":10,"total_tokens":210}}
 JSON
 UP_PORT=$(free_port)
-"$FIXED_BIN" --port "$UP_PORT" --threads 1 --body "$WORK/answer.json" > "$WORK/up.out" 2>&1 &
+"${LOAD_PIN[@]}" "$FIXED_BIN" --port "$UP_PORT" --threads 1 --body "$WORK/answer.json" > "$WORK/up.out" 2>&1 &
 PIDS+=($!)
 wait_for "$WORK/up.out" LISTENING
 
 # A streaming upstream for the time-to-first-byte comparison.
-"$FAKE_BIN" --port 0 --name stream --chunk-delay-ms 5 > "$WORK/fake.out" 2>&1 &
+"${LOAD_PIN[@]}" "$FAKE_BIN" --port 0 --name stream --chunk-delay-ms 5 > "$WORK/fake.out" 2>&1 &
 PIDS+=($!)
 wait_for "$WORK/fake.out" "listening on"
 FAKE_PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/fake.out" | head -1)
@@ -109,14 +119,14 @@ http {
   }
 }
 CONF
-"$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
+"${PROXY_PIN[@]}" "$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
 NGINX_PID=$!
 PIDS+=($NGINX_PID)
 
 # sparouter-server, configured through its admin API.
 mkdir -p "$WORK/sr"
 (cd "$WORK/sr" && PORT=0 THREADS=$THREADS ADMIN_TOKEN=load-token APP_SECRET=load-test-secret-0123456789 \
-   STATE_FILE=state.json CONFIG_DIR=config ACCESS_LOG=off exec "$OLDPWD/$SERVER_BIN" --no-console \
+   STATE_FILE=state.json CONFIG_DIR=config ACCESS_LOG=off exec "${PROXY_PIN[@]}" "$OLDPWD/$SERVER_BIN" --no-console \
    > "$WORK/sr.out" 2> "$WORK/sr.err") &
 SR_PID=$!
 PIDS+=($SR_PID)
@@ -144,9 +154,9 @@ HZ=$(getconf CLK_TCK)
 # run_one <pid> <port> <connections>: prints "rps requests cpu_s p99_ms errors"
 run_one() {
   local pid=$1 port=$2 c=$3 before after out
-  "$WRK" -t1 -c"$c" -d2s -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
+  "${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d2s -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
   before=$(cpu_ticks "$pid")
-  out=$("$WRK" -t1 -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions")
+  out=$("${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions")
   after=$(cpu_ticks "$pid")
   local rps requests p99 errors
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -156,7 +166,7 @@ run_one() {
   echo "$rps $requests $(awk -v t=$((after - before)) -v hz="$HZ" 'BEGIN {printf "%.3f", t / hz}') $p99 ${errors:-none}"
 }
 
-echo "sparouter-server vs nginx reverse proxy; ~1 KB chat bodies (model auto), wrk -t1 -d${DURATION}s x ${ROUNDS} rounds, ${THREADS} server thread(s)/worker(s), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+echo "sparouter-server vs nginx reverse proxy; ~1 KB chat bodies (model auto), wrk -t1 -d${DURATION}s x ${ROUNDS} rounds, ${THREADS} server thread(s)/worker(s), $(nproc) cores, $([[ ${#PROXY_PIN[@]} -gt 0 ]] && echo "proxy on CPU 1, load on CPU 0" || echo "unpinned"), load $(cut -d' ' -f1 /proc/loadavg)"
 printf "%-6s %-10s %11s %9s %11s %8s  %s\n" conns server "requests/s" "p99 ms" "cpu us/req" "ratio" "errors"
 for c in 32 128; do
   declare -A REQ=( [sparouter]=0 [nginx]=0 ) CPU=( [sparouter]=0 [nginx]=0 ) P99=( [sparouter]=0 [nginx]=0 ) ERR=( [sparouter]="" [nginx]="" )
@@ -201,7 +211,7 @@ PY
 STREAM_BODY='{"model":"streamer","stream":true,"messages":[{"role":"user","content":"hi"}]}'
 ttfb_median() {  # <url>: median time_starttransfer in microseconds
   for _ in $(seq "$TTFB_N"); do
-    curl -s -o /dev/null -w '%{time_starttransfer}\n' -H 'Content-Type: application/json' -d "$STREAM_BODY" "$1"
+    "${LOAD_PIN[@]}" curl -s -o /dev/null -w '%{time_starttransfer}\n' -H 'Content-Type: application/json' -d "$STREAM_BODY" "$1"
   done | sort -n | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)] * 1e6}'
 }
 for round in 1 2; do
