@@ -37,7 +37,9 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
 http::Headers answer_headers(const http::Headers& extra, const ForwardPlan& plan,
                              const Candidate& c, size_t attempts, const http::Headers* upstream,
                              std::string_view default_type) {
-  http::Headers h(extra.begin(), extra.end());
+  http::Headers h;
+  h.reserve(extra.size() + 10);  // ours below, and a few rate-limit hints: one allocation
+  h.assign(extra.begin(), extra.end());
   const std::string* type = upstream ? http::find_header(*upstream, "content-type") : nullptr;
   h.push_back({"Content-Type", type ? *type : std::string(default_type)});
   if (upstream != nullptr) {

@@ -11,6 +11,7 @@ namespace {
 constexpr std::string_view kDefaultAzureApiVersion = "2024-06-01";
 
 void common_headers(http::ClientRequest& r, const ClientCall& call) {
+  r.headers.reserve(5);  // these, a credential and a version: one allocation
   r.headers.push_back({"Content-Type", "application/json"});
   r.headers.push_back({"Accept", call.stream ? "text/event-stream" : "application/json"});
   if (!call.request_id.empty()) r.headers.push_back({"x-request-id", std::string(call.request_id)});
