@@ -187,8 +187,8 @@ Status function_response(Writer& w, const Value& m, const std::string& param,
 }
 
 // "contents": one entry per message; consecutive tool results share one user turn, as Gemini
-// expects all responses to one model turn together.
-Status write_contents(Writer& w, const Value& messages, std::string_view model) {
+// expects all responses to one model turn together. `turns` gets the number of entries.
+Status write_contents(Writer& w, const Value& messages, std::string_view model, size_t& turns) {
   std::map<std::string, std::string, std::less<>> names;
   bool in_tool_turn = false;
   auto close_tool_turn = [&] {
@@ -200,12 +200,14 @@ Status write_contents(Writer& w, const Value& messages, std::string_view model) 
   w.Key("contents");
   w.StartArray();
   size_t i = 0;
+  turns = 0;
   for (const auto& m : messages.GetArray()) {
     const std::string param = at("messages", i++);
     const std::string_view role = string_member(m, "role");
     if (role == "system" || role == "developer") continue;
     if (role == "tool" || role == "function") {
       if (!in_tool_turn) {
+        ++turns;
         w.StartObject();
         w.Key("role");
         w.String("user");
@@ -228,6 +230,7 @@ Status write_contents(Writer& w, const Value& messages, std::string_view model) 
     if (!s.ok()) return s;
     parts.EndArray();
     if (parts_buf.GetSize() == 2) continue;  // "[]": nothing to say, and Gemini wants no empty turn
+    ++turns;
     w.StartObject();
     w.Key("role");
     w.String(role == "user" ? "user" : "model");
@@ -372,7 +375,8 @@ Result<std::string> translate_request(std::string_view openai_body, std::string_
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
-  if (Status s = write_contents(w, *messages, model); !s.ok()) return s;
+  size_t turns = 0;
+  if (Status s = write_contents(w, *messages, model, turns); !s.ok()) return s;
   if (!system.empty()) {
     w.Key("systemInstruction");
     w.StartObject();
@@ -392,6 +396,11 @@ Result<std::string> translate_request(std::string_view openai_body, std::string_
   const Value* tool_choice = member(d, "tool_choice");
   if (const Value* tools = member(d, "tools"); tools && tools->IsArray() && !tools->Empty()) {
     if (Status s = write_tools(w, *tools, tool_choice); !s.ok()) return s;
+  }
+  // Gemini refuses a request without contents (a system prompt alone, or only empty
+  // messages): say so here rather than make a call that cannot succeed.
+  if (turns == 0) {
+    return invalid("messages", "gemini deployments need a non-empty user or assistant message");
   }
   w.EndObject();
   return buffer_string(buf);

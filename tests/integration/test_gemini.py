@@ -345,7 +345,9 @@ def test_every_gemini_deployment_failing_is_a_502(server, gemini):
         {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}]}]},
      "messages[0].content[0].image_url"),
     ({"tools": [{"type": "web_search"}]}, "tools[0].type"),
-], ids=["n", "logprobs", "image-url", "tool-type"])
+    ({"messages": [{"role": "system", "content": "you are terse"}]}, "messages"),
+    ({"messages": [{"role": "user", "content": ""}]}, "messages"),
+], ids=["n", "logprobs", "image-url", "tool-type", "system-only", "empty-user"])
 def test_requests_gemini_mode_refuses_are_400_before_any_call(server, gemini, extra, param):
     two_gemini(server, gemini)
     st, h, body = post_chat(server, {**chat_body("hi"), **extra})

@@ -164,6 +164,10 @@ TEST(Gemini, RequestRefusalsNameTheField) {
       "tool_choice");
   EXPECT_EQ(param_of(R"({"messages":[],"response_format":{"type":"yaml"}})"),
             "response_format.type");
+  // Nothing for Gemini's contents: refused here, not by Gemini after a call.
+  EXPECT_EQ(param_of(R"({"messages":[]})"), "messages");
+  EXPECT_EQ(param_of(R"({"messages":[{"role":"system","content":"you are x"}]})"), "messages");
+  EXPECT_EQ(param_of(R"({"messages":[{"role":"user","content":""}]})"), "messages");
 }
 
 TEST(Gemini, ResponseTranslation) {
