@@ -174,9 +174,14 @@ def setup_routing(server, fakes, groups, rules=(), mode="rules_only", default_gr
             st, _, body = server.api("PUT", "/api/routing/groups/%s" % name,
                                      {"fallbacks": spec[1]})
             assert st == 200, body
+    return configure_and_apply(server, mode, default_group or next(iter(groups)), rules, settings)
+
+
+def configure_and_apply(server, mode, default_group, rules=(), settings=None):
+    """Sets the classifier (no labels) and optional settings, then applies; returns the apply
+    answer."""
     st, _, body = server.api("PUT", "/api/classifier/config", {
-        "mode": mode, "default_group": default_group or next(iter(groups)),
-        "rules": list(rules),
+        "mode": mode, "default_group": default_group, "rules": list(rules),
         "classifier": {"type": "embedded", "threshold": 0.5, "labels": []}})
     assert st == 200, body
     if settings:

@@ -64,15 +64,7 @@ def setup_gemini(server, providers, deployments, settings=None):
         st, _, body = server.api("POST", "/api/routing/groups/gem/deployments", dep)
         assert st == 201, body
         ids.append(body["id"])
-    st, _, body = server.api("PUT", "/api/classifier/config", {
-        "mode": "rules_only", "default_group": "gem", "rules": [],
-        "classifier": {"type": "embedded", "threshold": 0.5, "labels": []}})
-    assert st == 200, body
-    if settings:
-        st, _, body = server.api("PUT", "/api/settings", settings)
-        assert st == 200, body
-    st, _, body = server.api("POST", "/api/apply")
-    assert st == 200, body
+    harness.configure_and_apply(server, "rules_only", "gem", settings=settings)
     return ids
 
 

@@ -280,6 +280,16 @@ struct FakeUpstream::Impl {
     return f;
   }
 
+  // The fault armed for this request, after its delay. A reset fault resets the connection
+  // here and sets `was_reset`: the caller then ends the session.
+  asio::awaitable<std::optional<Fault>> delayed_fault(tcp::socket& s, bool& was_reset) {
+    std::optional<Fault> f = take_fault();
+    if (f) co_await sleep_ms(f->delay_ms);
+    was_reset = f && f->reset;
+    if (was_reset) reset(s);
+    co_return f;
+  }
+
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket sock);
   asio::awaitable<bool> handle(tcp::socket& s, http::Request& req);
@@ -468,12 +478,9 @@ asio::awaitable<bool> FakeUpstream::Impl::chat(tcp::socket& s, http::Request& re
   }
   if (!authorized(req, flavor)) co_return co_await send(s, 401, error_json(401, "invalid api key"));
 
-  const std::optional<Fault> f = take_fault();
-  if (f) co_await sleep_ms(f->delay_ms);
-  if (f && f->reset) {
-    reset(s);
-    co_return false;
-  }
+  bool was_reset = false;
+  const std::optional<Fault> f = co_await delayed_fault(s, was_reset);
+  if (was_reset) co_return false;
   const http::Headers tag{{"x-fake-upstream", opts.name}};
   if (f && f->status != 0) {
     http::Headers extra = tag;
@@ -624,12 +631,9 @@ asio::awaitable<bool> FakeUpstream::Impl::gemini(tcp::socket& s, http::Request& 
     co_return co_await send(s, 400, gemini_error_json(400, invalid), {}, kJson);
   }
 
-  const std::optional<Fault> f = take_fault();
-  if (f) co_await sleep_ms(f->delay_ms);
-  if (f && f->reset) {
-    reset(s);
-    co_return false;
-  }
+  bool was_reset = false;
+  const std::optional<Fault> f = co_await delayed_fault(s, was_reset);
+  if (was_reset) co_return false;
   const http::Headers tag{{"x-fake-upstream", opts.name}};
   if (f && f->status != 0) {
     http::Headers extra = tag;
