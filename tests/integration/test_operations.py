@@ -27,7 +27,10 @@ def test_access_log_is_json_without_secrets(server, fakes):
     harness.setup_routing(server, fakes, {"general": [(0, 1, 0)]})
     server.chat("general", "TOP SECRET PROMPT TEXT")
     server.api("GET", "/api/providers?x=1")
-    server.wait_for_output('"path":"/api/providers","status":200')  # written after the answer
+    # Each line is written after its answer, and the two requests may run on different threads:
+    # wait for both rather than take one as a sign of the other.
+    server.wait_for_output('"path":"/v1/chat/completions"')
+    server.wait_for_output('"path":"/api/providers","status":200')
     lines = [json.loads(l) for l in server.output().splitlines() if l.startswith("{")]
     chats = [l for l in lines if l["path"] == "/v1/chat/completions"]
     assert chats and chats[-1]["group"] == "general" and chats[-1]["attempts"] == 1
