@@ -26,11 +26,13 @@ std::string request_path(std::string_view base_url, std::string_view model, bool
 // system/developer -> systemInstruction; user/assistant/tool -> contents (user/model roles,
 // text, data: images as inlineData, tool calls and results as functionCall/functionResponse);
 // temperature, top_p, max(_completion)_tokens, stop, seed, penalties, response_format ->
-// generationConfig; function tools and tool_choice -> tools/toolConfig. Errors (kInvalid, param
-// set): n > 1, image URLs that are not data: URLs, audio/file parts, non-function tools,
-// logprobs, a tool result whose call is unknown, an unknown role.
+// generationConfig; reasoning_effort -> generationConfig.thinkingConfig (a thinkingLevel for
+// Gemini 3 and later, a thinkingBudget before); function tools and tool_choice ->
+// tools/toolConfig. Errors (kInvalid, param set): n > 1, image URLs that are not data: URLs,
+// audio/file parts, non-function tools, logprobs, a tool result whose call is unknown, an unknown
+// role, nothing for contents, an unknown reasoning_effort (or "none" for Gemini 3).
 // `model` decides whether function calls without a thought signature get Google's placeholder
-// (Gemini 3 and later refuse them otherwise).
+// (Gemini 3 and later refuse them otherwise) and how reasoning_effort is expressed.
 Result<std::string> translate_request(std::string_view openai_body, std::string_view model);
 
 // A GenerateContentResponse as an OpenAI chat.completion (created = `now`, model = `model`).

@@ -1,4 +1,6 @@
 // OpenAI chat body -> Gemini GenerateContentRequest (see gemini.hpp for what maps to what).
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <utility>
 
@@ -87,7 +89,7 @@ Status user_parts(Writer& w, const Value* content, const std::string& param) {
 // placeholder.
 constexpr std::string_view kSkipSignature = "skip_thought_signature_validator";
 
-bool wants_signatures(std::string_view model) {
+bool gemini3_or_later(std::string_view model) {
   const size_t at = model.find("gemini-");
   return at != std::string_view::npos && at + 7 < model.size() && model[at + 7] >= '3' &&
          model[at + 7] <= '9';
@@ -226,7 +228,7 @@ Status write_contents(Writer& w, const Value& messages, std::string_view model, 
     Writer parts(parts_buf);
     parts.StartArray();
     Status s = role == "user" ? user_parts(parts, member(m, "content"), param + ".content")
-                              : model_parts(parts, m, param, wants_signatures(model), names);
+                              : model_parts(parts, m, param, gemini3_or_later(model), names);
     if (!s.ok()) return s;
     parts.EndArray();
     if (parts_buf.GetSize() == 2) continue;  // "[]": nothing to say, and Gemini wants no empty turn
@@ -299,7 +301,39 @@ Status write_tools(Writer& w, const Value& tools, const Value* choice) {
 }
 
 // The generationConfig object's members (the caller leaves out an empty one).
-Status write_generation_config(Writer& w, const Document& d) {
+// reasoning_effort: Gemini 3 takes it as a thinking level; earlier models take a token budget,
+// mapped as Google's own OpenAI-compatible endpoint maps it (low 1K, medium 8K, high 24K, none
+// off; minimal, which that endpoint lacks, as low).
+Status write_thinking(Writer& w, const Document& d, std::string_view model) {
+  const Value* v = member(d, "reasoning_effort");
+  if (v == nullptr || v->IsNull()) return {};
+  static constexpr std::pair<std::string_view, int> kBudgets[] = {
+      {"none", 0}, {"minimal", 1024}, {"low", 1024}, {"medium", 8192}, {"high", 24576}};
+  const std::string_view effort =
+      v->IsString() ? std::string_view(v->GetString(), v->GetStringLength()) : std::string_view();
+  const auto* hit = std::find_if(std::begin(kBudgets), std::end(kBudgets),
+                                 [effort](const auto& b) { return b.first == effort; });
+  if (hit == std::end(kBudgets)) {
+    return invalid("reasoning_effort", "reasoning_effort must be none, minimal, low, medium or high");
+  }
+  const bool levels = gemini3_or_later(model);
+  if (levels && effort == "none") {
+    return invalid("reasoning_effort", "gemini 3 models cannot turn thinking off: use minimal or low");
+  }
+  w.Key("thinkingConfig");
+  w.StartObject();
+  if (levels) {
+    w.Key("thinkingLevel");
+    w.String(effort.data(), static_cast<rapidjson::SizeType>(effort.size()));
+  } else {
+    w.Key("thinkingBudget");
+    w.Int(hit->second);
+  }
+  w.EndObject();
+  return {};
+}
+
+Status write_generation_config(Writer& w, const Document& d, std::string_view model) {
   w.StartObject();
   static constexpr std::pair<const char*, const char*> kNumbers[] = {
       {"temperature", "temperature"},
@@ -338,6 +372,7 @@ Status write_generation_config(Writer& w, const Document& d) {
       return invalid("response_format.type", "unknown response_format type");
     }
   }
+  if (Status s = write_thinking(w, d, model); !s.ok()) return s;
   w.EndObject();
   return {};
 }
@@ -388,7 +423,7 @@ Result<std::string> translate_request(std::string_view openai_body, std::string_
   }
   rapidjson::StringBuffer config_buf;
   Writer config(config_buf);
-  if (Status s = write_generation_config(config, d); !s.ok()) return s;
+  if (Status s = write_generation_config(config, d, model); !s.ok()) return s;
   if (config_buf.GetSize() > 2) {  // more than "{}"
     w.Key("generationConfig");
     w.RawValue(config_buf.GetString(), config_buf.GetSize(), rapidjson::kObjectType);

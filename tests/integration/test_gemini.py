@@ -149,7 +149,7 @@ def test_conversation_and_options_reach_gemini_as_it_wants_them(server, gemini):
     one_gemini(server, gemini[0])
     st, _, body = post_chat(server, {
         "model": "gem", "stop": ["END"], "top_p": 0.9, "max_completion_tokens": 50, "seed": 7,
-        "user": "someone", "stream_options": {"include_usage": True},
+        "user": "someone", "stream_options": {"include_usage": True}, "reasoning_effort": "low",
         "messages": [{"role": "user", "content": "Hi"},
                      {"role": "assistant", "content": "Hello, how can I help?"},
                      {"role": "user", "content": [{"type": "text", "text": "Tell me more"}]}]})
@@ -158,8 +158,10 @@ def test_conversation_and_options_reach_gemini_as_it_wants_them(server, gemini):
     assert [c["role"] for c in sent["contents"]] == ["user", "model", "user"]
     assert sent["contents"][1]["parts"] == [{"text": "Hello, how can I help?"}]
     assert sent["contents"][2]["parts"] == [{"text": "Tell me more"}]
+    thinking = ({"thinkingLevel": "low"} if MODEL.startswith("gemini-3")
+                else {"thinkingBudget": 1024})
     assert sent["generationConfig"] == {"topP": 0.9, "seed": 7, "maxOutputTokens": 50,
-                                        "stopSequences": ["END"]}
+                                        "stopSequences": ["END"], "thinkingConfig": thinking}
 
 
 def test_tool_calls_round_trip(server, gemini):

@@ -119,6 +119,28 @@ TEST(Gemini, ThoughtSignaturesGoBackOrGetThePlaceholder) {
   EXPECT_FALSE(has(r.value(), "thoughtSignature")) << r.value();
 }
 
+TEST(Gemini, ReasoningEffortBecomesTheThinkingSetting) {
+  auto config_of = [](std::string_view effort, std::string_view model) {
+    const std::string body = R"({"messages":[{"role":"user","content":"a"}],"reasoning_effort":)" +
+                             std::string(effort) + "}";
+    auto r = gemini::translate_request(body, model);
+    if (!r.ok()) return "error:" + r.error().param;
+    const size_t at = r.value().find("\"generationConfig\":");
+    return at == std::string::npos ? std::string("<none>") : r.value().substr(at + 19);
+  };
+  EXPECT_EQ(config_of(R"("low")", "gemini-2.5-flash"), R"({"thinkingConfig":{"thinkingBudget":1024}}})");
+  EXPECT_EQ(config_of(R"("medium")", "gemini-2.5-pro"), R"({"thinkingConfig":{"thinkingBudget":8192}}})");
+  EXPECT_EQ(config_of(R"("high")", "gemini-2.5-pro"), R"({"thinkingConfig":{"thinkingBudget":24576}}})");
+  EXPECT_EQ(config_of(R"("none")", "gemini-2.5-flash"), R"({"thinkingConfig":{"thinkingBudget":0}}})");
+  EXPECT_EQ(config_of(R"("minimal")", "gemini-2.5-flash"), R"({"thinkingConfig":{"thinkingBudget":1024}}})");
+  EXPECT_EQ(config_of(R"("low")", "gemini-3-pro-preview"), R"({"thinkingConfig":{"thinkingLevel":"low"}}})");
+  EXPECT_EQ(config_of(R"("high")", "models/gemini-3-flash"), R"({"thinkingConfig":{"thinkingLevel":"high"}}})");
+  EXPECT_EQ(config_of("null", "gemini-2.5-flash"), "<none>");
+  EXPECT_EQ(config_of(R"("none")", "gemini-3-pro-preview"), "error:reasoning_effort");
+  EXPECT_EQ(config_of(R"("extreme")", "gemini-2.5-flash"), "error:reasoning_effort");
+  EXPECT_EQ(config_of("3", "gemini-2.5-flash"), "error:reasoning_effort");
+}
+
 TEST(Gemini, EmptyTextIsLeftOut) {
   // Gemini refuses empty text parts; an empty assistant turn (or user turn) goes entirely.
   auto r = gemini::translate_request(
