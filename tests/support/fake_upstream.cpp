@@ -290,6 +290,17 @@ struct FakeUpstream::Impl {
     co_return f;
   }
 
+  // The headers of a fault's error answer: the fake's tag and the Retry-After it was asked for.
+  http::Headers fault_headers(const Fault& f) const {
+    http::Headers h{{"x-fake-upstream", opts.name}};
+    if (!f.retry_after.empty()) {
+      h.push_back({"Retry-After", f.retry_after});
+    } else if (f.retry_after_s) {
+      h.push_back({"Retry-After", std::to_string(*f.retry_after_s)});
+    }
+    return h;
+  }
+
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket sock);
   asio::awaitable<bool> handle(tcp::socket& s, http::Request& req);
@@ -483,14 +494,8 @@ asio::awaitable<bool> FakeUpstream::Impl::chat(tcp::socket& s, http::Request& re
   if (was_reset) co_return false;
   const http::Headers tag{{"x-fake-upstream", opts.name}};
   if (f && f->status != 0) {
-    http::Headers extra = tag;
-    if (!f->retry_after.empty()) {
-      extra.push_back({"Retry-After", f->retry_after});
-    } else if (f->retry_after_s) {
-      extra.push_back({"Retry-After", std::to_string(*f->retry_after_s)});
-    }
     const std::string body = error_json(f->status, "fake fault " + std::to_string(f->status));
-    co_return co_await send(s, f->status, body, extra);
+    co_return co_await send(s, f->status, body, fault_headers(*f));
   }
   const int stall = f ? f->stall_ms : 0;
   const int reset_after = f ? f->reset_after_chunks : -1;
@@ -636,19 +641,15 @@ asio::awaitable<bool> FakeUpstream::Impl::gemini(tcp::socket& s, http::Request& 
   if (was_reset) co_return false;
   const http::Headers tag{{"x-fake-upstream", opts.name}};
   if (f && f->status != 0) {
-    http::Headers extra = tag;
     std::string details;
-    if (!f->retry_after.empty()) {
-      extra.push_back({"Retry-After", f->retry_after});
-    } else if (f->retry_after_s) {
-      extra.push_back({"Retry-After", std::to_string(*f->retry_after_s)});
+    if (f->retry_after.empty() && f->retry_after_s) {
       // Gemini itself says it in the body, as google.rpc.RetryInfo.
       details = R"([{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":")" +
                 std::to_string(*f->retry_after_s) + R"(s"}])";
     }
     const std::string body =
         gemini_error_json(f->status, "fake fault " + std::to_string(f->status), details);
-    co_return co_await send(s, f->status, body, extra, kJson);
+    co_return co_await send(s, f->status, body, fault_headers(*f), kJson);
   }
   const int stall = f ? f->stall_ms : 0;
   const int reset_after = f ? f->reset_after_chunks : -1;
