@@ -159,10 +159,46 @@ Result<std::unique_ptr<Client>> Client::create(asio::any_io_executor executor,
   return client;
 }
 
+std::shared_ptr<const Client::Target> Client::target_for(const std::string& url) {
+  for (const auto& [text, target] : targets_) {
+    if (text == url) return target;
+  }
+  auto parsed = parse_url(url);
+  if (!parsed) return nullptr;
+  auto target = std::make_shared<Target>();
+  target->origin = parsed->origin();
+  target->host_header = parsed->host_header();
+  target->url = std::move(*parsed);
+  if (targets_.size() >= kMaxTargets) targets_.clear();  // held targets live on in their requests
+  targets_.emplace_back(url, target);
+  return target;
+}
+
+asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> Client::open(
+    std::shared_ptr<const Target> target, Clock::time_point deadline) {
+  auto acquired = co_await pool_.acquire(target->origin, deadline);
+  if (!acquired) co_return acquired.error();
+  std::shared_ptr<ClientConnection> conn = std::move(acquired.value());
+  if (conn) co_return conn;  // one came back to the pool while we waited
+  conn = std::make_shared<ClientConnection>(executor_, target->origin,
+                                            options_.max_response_head_bytes);
+  // Named, not a temporary in the co_await: g++ 12 mis-destroys those (TOOLCHAIN.md traps).
+  std::shared_ptr<const TlsConfig> tls = target->url.tls ? tls_ : nullptr;
+  auto failed = co_await conn->connect(target->url, std::move(tls), deadline);
+  if (failed) {
+    pool_.discard(conn);
+    co_return std::move(*failed);
+  }
+  co_return conn;
+}
+
+// The connection comes from the pool without a coroutine when one is idle; open() (its own
+// frame) runs only when one must be waited for or made. This frame stays under Asio's
+// recycling limit of 1,020 bytes.
 asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
     const ClientRequest& request) {
-  const auto url = parse_url(request.url);
-  if (!url) {
+  const std::shared_ptr<const Target> target = target_for(request.url);
+  if (!target) {
     co_return ClientError{ClientErrc::kInvalidRequest, TimeoutPhase::kNone,
                           "not an absolute http(s) URL: " + request.url, false, false};
   }
@@ -172,30 +208,21 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
   const auto first_byte_timeout = request.first_byte_timeout.count() > 0
                                       ? request.first_byte_timeout
                                       : options_.first_byte_timeout;
-  const auto connect_deadline = std::min(total_deadline, start + options_.connect_timeout);
-  const std::string origin = url->origin();
-
-  auto acquired = co_await pool_.acquire(origin, connect_deadline);
-  if (!acquired) co_return acquired.error();
-  std::shared_ptr<ClientConnection> conn = std::move(acquired.value());
+  std::shared_ptr<ClientConnection> conn = pool_.take_idle(target->origin);
   if (!conn) {
-    conn = std::make_shared<ClientConnection>(executor_, origin, options_.max_response_head_bytes);
-    // Named, not a temporary in the co_await: g++ 12 mis-destroys those (TOOLCHAIN.md traps).
-    std::shared_ptr<const TlsConfig> tls = url->tls ? tls_ : nullptr;
-    auto failed = co_await conn->connect(*url, std::move(tls), connect_deadline);
-    if (failed) {
-      pool_.discard(conn);
-      co_return std::move(*failed);
-    }
+    auto opened =
+        co_await open(target, std::min(total_deadline, start + options_.connect_timeout));
+    if (!opened) co_return opened.error();
+    conn = std::move(opened.value());
   }
 
   std::string& head = conn->head;
   head.clear();
   head += request.method;
   head += ' ';
-  head += url->target;
+  head += target->url.target;
   head += " HTTP/1.1\r\nHost: ";
-  head += url->host_header();
+  head += target->host_header;
   head += "\r\n";
   for (const auto& h : request.headers) {
     if (is_owned_header(h.name)) continue;
@@ -220,8 +247,10 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
   conn->set_deadline(first_byte_deadline, first_byte_deadline == total_deadline
                                                ? TimeoutPhase::kTotal
                                                : TimeoutPhase::kFirstByte);
-  std::error_code ec = co_await conn->write(asio::buffer(head),
-                                            asio::buffer(request.body.data(), request.body.size()));
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
+                                            asio::buffer(request.body.data(), request.body.size())};
+  std::error_code ec;
+  if (!conn->write_now(buffers, ec) && !ec) ec = co_await conn->write(buffers[0], buffers[1]);
   if (ec) {
     ClientError err = io_error(*conn, ec, true, false, false);
     pool_.discard(conn);

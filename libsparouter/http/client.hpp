@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
@@ -17,6 +19,7 @@
 #include "http/message.hpp"
 #include "http/pool.hpp"
 #include "http/tls_config.hpp"
+#include "http/url.hpp"
 #include "sparouter/result.hpp"
 
 namespace sparouter::http {
@@ -100,12 +103,26 @@ class Client {
   const ClientOptions& options() const noexcept { return options_; }
 
  private:
+  // A request URL parsed once, with what every request to it needs: calls to a deployment
+  // repeat the same URL, so the parse and its strings are kept (a few dozen per Client).
+  struct Target {
+    Url url;
+    std::string origin;       // the pool's key
+    std::string host_header;  // the Host value
+  };
+  static constexpr size_t kMaxTargets = 64;
+
   Client(asio::any_io_executor executor, ClientOptions options);
+  std::shared_ptr<const Target> target_for(const std::string& url);
+  // A connection when the pool has no idle one: waits for a slot, then connects (and TLS).
+  asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> open(
+      std::shared_ptr<const Target> target, std::chrono::steady_clock::time_point deadline);
 
   asio::any_io_executor executor_;
   ClientOptions options_;
   std::shared_ptr<const TlsConfig> tls_;
   ConnectionPool pool_;
+  std::vector<std::pair<std::string, std::shared_ptr<const Target>>> targets_;
 };
 
 }  // namespace sparouter::http

@@ -6,6 +6,7 @@
 #include <asio/buffer.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -31,6 +32,10 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   asio::awaitable<std::optional<ClientError>> connect(const Url& url,
                                                       std::shared_ptr<const TlsConfig> tls,
                                                       Clock::time_point deadline);
+  // Plain TCP: writes what the socket takes now without waiting (one sendmsg) and advances the
+  // buffers past it; true when nothing is left. False with `ec` clear: write() the rest (always
+  // so over TLS).
+  bool write_now(std::array<asio::const_buffer, 2>& buffers, std::error_code& ec);
   asio::awaitable<std::error_code> write(asio::const_buffer head_bytes, asio::const_buffer body);
   asio::awaitable<size_t> read_some(std::error_code& ec);
 

@@ -16,6 +16,7 @@
 
 #include "http/request_parser.hpp"
 #include "http/tls_stream.hpp"
+#include "http/write_now.hpp"
 
 namespace sparouter::http {
 
@@ -81,6 +82,8 @@ class Connection final : public ConnectionBase,
   }
 
   void start() {
+    std::error_code ec;
+    lowest(stream_).non_blocking(true, ec);  // write_now's writes never block the thread
     auto self = this->shared_from_this();
     shared_.registry.add(this, self);
     asio::co_spawn(stream_.get_executor(), run(self), asio::detached);
@@ -114,9 +117,10 @@ class Connection final : public ConnectionBase,
       head_ += kCrlf;
     }
     end_head();
-    if (head_only_ || body.empty()) co_return co_await write_all(std::array{cbuf(head_)});
-    co_return co_await write_all(
-        std::array{cbuf(head_), asio::const_buffer(body.data(), body.size())});
+    if (head_only_) body = {};
+    std::array buffers{cbuf(head_), asio::const_buffer(body.data(), body.size())};
+    if (const Wrote now = write_now(buffers); now != Wrote::kPending) co_return now == Wrote::kAll;
+    co_return co_await write_all(buffers);
   }
 
   awaitable<bool> begin_stream(int status, const Headers& headers) override {
@@ -130,27 +134,33 @@ class Connection final : public ConnectionBase,
     }
     end_head();
     if (head_only_) ended_ = true;
-    co_return co_await write_all(std::array{cbuf(head_)});
+    std::array buffers{cbuf(head_)};
+    if (const Wrote now = write_now(buffers); now != Wrote::kPending) co_return now == Wrote::kAll;
+    co_return co_await write_all(buffers);
   }
 
   awaitable<bool> write_chunk(std::string_view data) override {
     if (!streaming_ || ended_) co_return !client_gone_ && streaming_;
     if (data.empty()) co_return !client_gone_;  // an empty chunk would end the stream
-    if (http10_) co_return co_await write_all(std::array{asio::const_buffer(data.data(), data.size())});
+    // HTTP/1.0: the bytes alone (the close ends the body); else one chunk: size, data, CRLF.
     char size_line[24];
     auto r = std::to_chars(size_line, size_line + 20, data.size(), 16);
     *r.ptr++ = '\r';
     *r.ptr++ = '\n';
-    co_return co_await write_all(std::array{
-        asio::const_buffer(size_line, static_cast<size_t>(r.ptr - size_line)),
-        asio::const_buffer(data.data(), data.size()), asio::buffer(kCrlf)});
+    std::array buffers{
+        asio::const_buffer(size_line, http10_ ? 0 : static_cast<size_t>(r.ptr - size_line)),
+        asio::const_buffer(data.data(), data.size()), asio::buffer(kCrlf, http10_ ? 0 : 2)};
+    if (const Wrote now = write_now(buffers); now != Wrote::kPending) co_return now == Wrote::kAll;
+    co_return co_await write_all(buffers);
   }
 
   awaitable<bool> end_stream() override {
     if (!streaming_ || ended_) co_return !client_gone_ && streaming_;
     ended_ = true;
     if (http10_) co_return !client_gone_;
-    co_return co_await write_all(std::array{asio::buffer(kLastChunk)});
+    std::array buffers{asio::buffer(kLastChunk)};
+    if (const Wrote now = write_now(buffers); now != Wrote::kPending) co_return now == Wrote::kAll;
+    co_return co_await write_all(buffers);
   }
 
   bool client_gone() const noexcept override { return client_gone_; }
@@ -337,6 +347,28 @@ class Connection final : public ConnectionBase,
       head_ += "Connection: keep-alive\r\n";
     }
     head_ += kCrlf;
+  }
+
+  // Plain TCP: what the socket takes now (write_now.hpp); kPending: write_all the rest.
+  enum class Wrote : uint8_t { kAll, kFailed, kPending };
+  template <size_t N>
+  Wrote write_now(std::array<asio::const_buffer, N>& buffers) {
+    if (closed_ || client_gone_) return Wrote::kFailed;
+    if constexpr (kIsTls<Stream>) {
+      return Wrote::kPending;  // one TLS record, written by write_all
+    } else {
+      std::error_code ec;
+      switch (http::write_now(stream_, buffers, ec)) {  // non-blocking since start()
+        case WriteNow::kAll:
+          return Wrote::kAll;
+        case WriteNow::kPartial:
+          return Wrote::kPending;
+        case WriteNow::kFailed:
+          break;
+      }
+      mark_gone();
+      return Wrote::kFailed;
+    }
   }
 
   template <class Buffers>

@@ -19,16 +19,7 @@ asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> ConnectionPool:
     const std::string& origin, Clock::time_point deadline) {
   Origin& o = origins_[origin];  // node-based map: the reference survives rehashing
   for (;;) {
-    while (!o.idle.empty()) {
-      std::shared_ptr<ClientConnection> c = std::move(o.idle.back());
-      o.idle.pop_back();
-      const bool check = Clock::now() - c->idle_since >= options_.check_after_idle;
-      if (check ? c->reusable() : c->alive()) {
-        ++o.in_use;
-        co_return c;
-      }
-      c->close();  // closed by the peer or by its idle timeout
-    }
+    if (auto c = take_idle(o)) co_return c;
     if (o.in_use < options_.max_per_origin) {
       ++o.in_use;
       co_return std::shared_ptr<ClientConnection>();
@@ -44,6 +35,25 @@ asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> ConnectionPool:
     auto it = std::find(o.waiters.begin(), o.waiters.end(), &wait);
     if (it != o.waiters.end()) o.waiters.erase(it);  // timed out rather than woken
   }
+}
+
+std::shared_ptr<ClientConnection> ConnectionPool::take_idle(const std::string& origin) {
+  auto it = origins_.find(origin);
+  return it == origins_.end() ? nullptr : take_idle(it->second);
+}
+
+std::shared_ptr<ClientConnection> ConnectionPool::take_idle(Origin& o) {
+  while (!o.idle.empty()) {
+    std::shared_ptr<ClientConnection> c = std::move(o.idle.back());
+    o.idle.pop_back();
+    const bool check = Clock::now() - c->idle_since >= options_.check_after_idle;
+    if (check ? c->reusable() : c->alive()) {
+      ++o.in_use;
+      return c;
+    }
+    c->close();  // closed by the peer or by its idle timeout
+  }
+  return nullptr;
 }
 
 void ConnectionPool::release(std::shared_ptr<ClientConnection> connection) {

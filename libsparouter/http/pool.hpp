@@ -40,6 +40,9 @@ class ConnectionPool {
   // Waits for a slot until `deadline` (then a connect-phase timeout).
   asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> acquire(
       const std::string& origin, Clock::time_point deadline);
+  // A reusable idle connection taken at once (counted in use), or null: then call acquire().
+  // No coroutine: the common case of a warm pool costs no frame.
+  std::shared_ptr<ClientConnection> take_idle(const std::string& origin);
   // Gives a connection back after a complete exchange; kept when reusable and there is room.
   void release(std::shared_ptr<ClientConnection> connection);
   // Closes a connection (failed, cancelled, or not to be reused) and frees its slot.
@@ -56,6 +59,7 @@ class ConnectionPool {
     size_t in_use = 0;
     std::deque<asio::steady_timer*> waiters;
   };
+  std::shared_ptr<ClientConnection> take_idle(Origin& o);
   void wake_one(Origin& o);
 
   asio::any_io_executor executor_;

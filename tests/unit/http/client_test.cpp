@@ -69,6 +69,44 @@ TEST_F(HttpClient, FetchesContentLengthAndChunkedBodies) {
   EXPECT_EQ(r->status, 404);
 }
 
+// The request goes out at once as far as the socket takes it, the rest as the server reads:
+// 6 MiB is more than a loopback socket buffers.
+TEST_F(HttpClient, SendsBodiesLargerThanTheSocketBuffer) {
+  client();
+  std::string body(6u << 20, '\0');
+  unsigned long sum = 0;
+  for (size_t i = 0; i < body.size(); ++i) {
+    body[i] = static_cast<char>('a' + i % 26);
+    sum += static_cast<unsigned char>(body[i]);
+  }
+  auto r = fetch({"POST", url("/echo"), {}, body});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->body, "POST len=" + std::to_string(body.size()) + " sum=" + std::to_string(sum));
+  r = fetch({"GET", url("/hello"), {}, ""});  // and the connection is still good for more
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->body, "hello");
+  EXPECT_EQ(server_->connection_count(), 1u);
+}
+
+// Parsed URLs are kept per Client up to a bound, then forgotten: more distinct URLs than that
+// still go to the right place, over the one pooled connection of their origin.
+TEST_F(HttpClient, ServesMoreDistinctUrlsThanItKeepsParsed) {
+  client();
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 150; ++i) {
+      const std::string tag = "t" + std::to_string(i);
+      auto r = fetch({"GET", url("/delay/0/" + tag), {}, ""});
+      ASSERT_TRUE(r.ok()) << r.error().message;
+      ASSERT_EQ(r->body, tag);
+    }
+  }
+  auto bad = fetch({"GET", "ftp://127.0.0.1/x", {}, ""});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ClientErrc::kInvalidRequest);
+  EXPECT_EQ(server_->connection_count(), 1u);
+  EXPECT_EQ(client_->pool().idle_count(origin()), 1u);
+}
+
 TEST_F(HttpClient, ReusesKeepAliveConnections) {
   client();
   for (int i = 0; i < 5; ++i) {

@@ -101,6 +101,40 @@ TEST_F(HttpServer, CurlPipelinesOverOneConnection) {
   EXPECT_EQ(state_.handled.load(), 3);
 }
 
+// Answers are written at once as far as the socket takes them; the rest waits for the reader.
+// 16 MiB is more than a loopback socket buffers, and the client starts reading after a pause.
+TEST_F(HttpServer, WritesAnswersLargerThanTheSocketBufferToASlowReader) {
+  start();
+  constexpr size_t kSize = 16u << 20;
+  for (const bool chunked : {false, true}) {
+    RawClient c(port_);
+    ASSERT_TRUE(c.send(std::string("GET ") + (chunked ? "/bigchunk/" : "/big/") +
+                       std::to_string(kSize) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::this_thread::sleep_for(200ms);
+    const std::string_view end = chunked ? "\r\n0\r\n\r\n" : "";
+    const std::string out = c.recv_until(
+        [&](const std::string& s) {
+          const size_t head = s.find("\r\n\r\n");
+          return head != std::string::npos && s.size() >= head + 4 + kSize + end.size() &&
+                 std::string_view(s).substr(s.size() - end.size()) == end;
+        },
+        10s);
+    const size_t head = out.find("\r\n\r\n");
+    ASSERT_NE(head, std::string::npos) << chunked;
+    std::string_view body = std::string_view(out).substr(head + 4);
+    if (chunked) {
+      const std::string size_line = "1000000\r\n";  // 16 MiB in hex
+      ASSERT_EQ(body.substr(0, size_line.size()), size_line);
+      body = body.substr(size_line.size(), kSize);
+    }
+    ASSERT_EQ(body.size(), kSize) << chunked;
+    bool intact = true;
+    for (size_t i = 0; i < kSize && intact; ++i) intact = body[i] == '0' + i % 10;
+    EXPECT_TRUE(intact) << chunked;
+  }
+  EXPECT_EQ(curl("-o /dev/null -w '%{size_download}' " + url("/big/16777216")), "16777216");
+}
+
 TEST_F(HttpServer, AnswersExpectContinueForLargeCurlBody) {
   start();
   TempDir dir;

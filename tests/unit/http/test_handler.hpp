@@ -51,6 +51,8 @@ inline asio::awaitable<void> sleep_ms(long ms) {
 //   /forever               events every 20 ms until the client goes away
 //   /wait                  waits 10 s unless the client goes away (cancellation slot)
 //   /status/<code>         that status with the body "body" (dropped for 204 and 304)
+//   /big/<n>               200 with n bytes "0123456789..." (more than a socket buffer holds)
+//   /bigchunk/<n>          the same n bytes as one chunk of a stream
 //   /throw, /nothing       a handler that throws / that answers nothing
 inline Handler make_test_handler(HandlerState& st) {
   return [&st](Request& req, ResponseWriter& w) -> asio::awaitable<void> {
@@ -105,6 +107,17 @@ inline Handler make_test_handler(HandlerState& st) {
           w.client_gone_slot(), asio::redirect_error(asio::use_awaitable, ec)));
       st.wait_cancelled = ec == asio::error::operation_aborted;
       co_await send_text(w, 200, "waited");
+    } else if (t.rfind("/big/", 0) == 0 || t.rfind("/bigchunk/", 0) == 0) {
+      const bool chunk = t[4] == 'c';
+      std::string body(std::stoul(t.substr(chunk ? 10 : 5)), '\0');
+      for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('0' + i % 10);
+      if (chunk) {
+        co_await w.begin_stream(200, sse_headers());
+        co_await w.write_chunk(body);
+        co_await w.end_stream();
+      } else {
+        co_await send_text(w, 200, body);
+      }
     } else if (t.rfind("/status/", 0) == 0) {
       const Headers none;
       co_await w.send(std::stoi(t.substr(8)), none, "body");
