@@ -10,7 +10,6 @@
 
 #include "runtime/api_error.hpp"
 #include "runtime/attempt_outcome.hpp"
-#include "runtime/respond.hpp"
 #include "runtime/translation.hpp"
 
 namespace sparouter::runtime {
@@ -235,120 +234,46 @@ asio::awaitable<StreamEnd> pass_stream(ForwardEnv& env, const ForwardPlan& plan,
   co_await w.end_stream();
   co_return StreamEnd{};
 }
-}  // namespace
 
-asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::ResponseWriter& w,
-                              const http::Headers& extra, RequestSummary& summary) {
-  std::vector<AttemptLog> log;
-  std::optional<int64_t> last_retry_after;
-  int last_status = 0;
-  const size_t limit = attempt_limit(plan);
-  for (size_t i = 0; i < limit; ++i) {
-    const Candidate& c = plan.candidates[i];
-    if (i > 0) env.metrics.on_fallback(c.group);
-    summary.attempts = static_cast<int>(i + 1);
-    summary.deployment = std::string(c.deployment_id);
-    summary.provider = std::string(c.provider_id);
-    const std::string_view key = key_for(env, plan, c);
-    auto built = build_upstream_request(c, key, plan.call);
-    if (!built) {
-      // The request cannot be put in the provider's protocol: the client's to fix, not the
-      // deployment's fault and not worth another; say why and stop.
-      ApiError e{400, ErrorType::kInvalidRequest, built.error().message, built.error().param,
-                 "invalid_value"};
-      const http::Headers more = answer_headers({}, plan, c, i + 1, nullptr, "application/json");
-      summary.status = e.status;
-      summary.error_code = e.code;
-      co_await send_error(w, extra, more, e);
-      co_return;
-    }
-    http::ClientRequest& request = built.value();
-    if (plan.report_health) env.router.begin_attempt(plan.decision, c);
-    const auto t0 = SteadyClock::now();
-    auto sent = co_await env.client.send(request);
-    if (!sent) {
-      const Outcome o = outcome_from_client_error(sent.error());
-      finish_attempt(env, plan, c, o, error_kind(sent.error()), since_us(t0));
-      if (o == Outcome::kCancelled || w.client_gone()) co_return;
-      log.push_back({std::string(c.deployment_id), error_kind(sent.error()), 0});
-      last_status = 0;
-      continue;
-    }
-    std::unique_ptr<http::Exchange> ex = std::move(sent.value());
-    if (w.client_gone()) {  // it left while we waited for the head
-      ex->cancel();
-      finish_attempt(env, plan, c, Outcome::kCancelled, "cancelled", since_us(t0));
-      co_return;
-    }
-    const int status = ex->status();
-    const Outcome o = outcome_from_http_status(status);
-    const bool translated = translates(c.provider_kind);
+// A whole answer for the client, built outside the coroutine (see forward()).
+struct Answer {
+  int status = 0;
+  http::Headers headers;
+  std::string body;
+};
 
-    if (o != Outcome::kSuccess) {
-      std::optional<int64_t> retry_after;
-      if (o == Outcome::kHttp429) retry_after = retry_after_ms(ex->headers(), std::time(nullptr));
-      auto body = co_await read_all(*ex, kErrorBodyLimit);
-      finish_attempt(env, plan, c, o, error_kind(o), since_us(t0), retry_after);
-      if (is_retryable(o)) {
-        log.push_back({std::string(c.deployment_id), error_kind(o), status});
-        last_status = status;
-        last_retry_after = retry_after;
-        continue;
-      }
-      // Another 4xx: the request's fault; the client sees what the provider said.
-      std::string text = body ? std::move(body.value()) : std::string();
-      if (translated) text = translate_error_answer(c.provider_kind, std::move(text));
-      const http::Headers headers = answer_headers(
-          extra, plan, c, i + 1, translated ? nullptr : &ex->headers(), "application/json");
-      summary.status = status;
-      summary.error_code = "upstream_" + std::to_string(status);
-      co_await w.send(status, headers, text);
-      co_return;
-    }
+// The request cannot be put in the provider's protocol: the client's to fix, not the
+// deployment's fault and not worth another.
+Answer refused_answer(const http::Headers& extra, const ForwardPlan& plan, const Candidate& c,
+                      size_t attempts, const Error& why, RequestSummary& summary) {
+  const ApiError e{400, ErrorType::kInvalidRequest, why.message, why.param, "invalid_value"};
+  summary.status = e.status;
+  summary.error_code = e.code;
+  Answer a{e.status, answer_headers(extra, plan, c, attempts, nullptr, "application/json"),
+           error_body(e)};
+  return a;
+}
 
-    asio::cancellation_slot gone = w.client_gone_slot();
-    http::Exchange* exchange = ex.get();
-    gone.assign([exchange](asio::cancellation_type) { exchange->cancel(); });
+// A provider's own 4xx (not worth another deployment): the client sees what it said.
+Answer passed_error_answer(const http::Headers& extra, const ForwardPlan& plan, const Candidate& c,
+                           size_t attempts, http::Exchange& ex,
+                           http::ClientResult<std::string>& body, RequestSummary& summary) {
+  const bool translated = translates(c.provider_kind);
+  std::string text = body ? std::move(body.value()) : std::string();
+  if (translated) text = translate_error_answer(c.provider_kind, std::move(text));
+  summary.status = ex.status();
+  summary.error_code = "upstream_" + std::to_string(ex.status());
+  return {ex.status(),
+          answer_headers(extra, plan, c, attempts, translated ? nullptr : &ex.headers(),
+                         "application/json"),
+          std::move(text)};
+}
 
-    if (!plan.call.stream || status / 100 != 2) {
-      auto body = co_await read_all(*ex, env.max_answer_bytes);
-      gone.clear();
-      if (!body) {
-        const Outcome failed = outcome_from_client_error(body.error());
-        finish_attempt(env, plan, c, failed, error_kind(body.error()), since_us(t0));
-        if (failed == Outcome::kCancelled || w.client_gone()) co_return;
-        log.push_back({std::string(c.deployment_id), error_kind(body.error()), status});
-        last_status = 0;
-        continue;
-      }
-      std::string text = std::move(body.value());
-      if (translated) {
-        auto answer = translate_answer(c, std::move(text), std::time(nullptr));
-        if (!answer) {  // an answer we cannot read is the provider's failure
-          finish_attempt(env, plan, c, Outcome::kHttp5xx, "protocol", since_us(t0));
-          log.push_back({std::string(c.deployment_id), "protocol", status});
-          last_status = 0;
-          continue;
-        }
-        text = std::move(answer.value());
-      }
-      const http::Headers headers = answer_headers(
-          extra, plan, c, i + 1, translated ? nullptr : &ex->headers(), "application/json");
-      finish_attempt(env, plan, c, Outcome::kSuccess, "success", since_us(t0));
-      summary.status = status;
-      co_await w.send(status, headers, text);
-      co_return;
-    }
-
-    // Streaming: once the provider's first bytes reach the client there is no fallback.
-    const StreamEnd streamed =
-        co_await pass_stream(env, plan, c, i + 1, *ex, gone, w, extra, t0, summary);
-    if (streamed.answered) co_return;
-    log.push_back({std::string(c.deployment_id), streamed.failure, status});
-    last_status = 0;
-  }
-
-  // Nothing answered.
+// Nothing answered: 503 when no deployment could be tried, else 502 (429 when the last one
+// was rate limited), with the attempts listed.
+Answer exhausted_answer(const http::Headers& extra, const ForwardPlan& plan,
+                        const std::vector<AttemptLog>& log, int last_status,
+                        std::optional<int64_t> last_retry_after, RequestSummary& summary) {
   ApiError e;
   if (log.empty()) {
     e = {503, ErrorType::kApi,
@@ -370,17 +295,122 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
       e = {502, ErrorType::kUpstream, std::move(message), "", "upstream_failed"};
     }
   }
-  http::Headers more;
-  more.push_back({"x-sparouter-group", plan.decision.group});
-  more.push_back({"x-sparouter-route-source", std::string(to_string(plan.decision.source))});
-  more.push_back({"x-sparouter-attempts", std::to_string(log.size())});
+  Answer a{e.status, {}, exhausted_body(e, log)};
+  a.headers.reserve(extra.size() + 5);
+  a.headers.assign(extra.begin(), extra.end());
+  a.headers.push_back({"x-sparouter-group", plan.decision.group});
+  a.headers.push_back({"x-sparouter-route-source", std::string(to_string(plan.decision.source))});
+  a.headers.push_back({"x-sparouter-attempts", std::to_string(log.size())});
   if (e.status == 429 && last_retry_after) {
-    more.push_back({"Retry-After", std::to_string((*last_retry_after + 999) / 1000)});
+    a.headers.push_back({"Retry-After", std::to_string((*last_retry_after + 999) / 1000)});
   }
+  a.headers.push_back({"Content-Type", "application/json"});
   summary.status = e.status;
   summary.error_code = e.code;
-  const std::string body = exhausted_body(e, log);
-  co_await send_json(w, e.status, extra, more, body);
+  return a;
+}
+}  // namespace
+
+// g++ keeps every local of a coroutine in its frame whatever its scope, and Asio recycles only
+// frames under 1,020 bytes: the answers other than the success are built by plain functions
+// into one slot, so that this frame stays small.
+asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::ResponseWriter& w,
+                              const http::Headers& extra, RequestSummary& summary) {
+  std::vector<AttemptLog> log;
+  std::optional<int64_t> last_retry_after;
+  int last_status = 0;
+  Answer answer;  // what the client gets when no attempt answered it itself
+  const size_t limit = attempt_limit(plan);
+  size_t i = 0;
+  for (; i < limit; ++i) {
+    const Candidate& c = plan.candidates[i];
+    if (i > 0) env.metrics.on_fallback(c.group);
+    summary.attempts = static_cast<int>(i + 1);
+    summary.deployment = std::string(c.deployment_id);
+    summary.provider = std::string(c.provider_id);
+    auto built = build_upstream_request(c, key_for(env, plan, c), plan.call);
+    if (!built) {
+      answer = refused_answer(extra, plan, c, i + 1, built.error(), summary);
+      break;
+    }
+    if (plan.report_health) env.router.begin_attempt(plan.decision, c);
+    const auto t0 = SteadyClock::now();
+    auto sent = co_await env.client.send(built.value());
+    if (!sent) {
+      const Outcome o = outcome_from_client_error(sent.error());
+      finish_attempt(env, plan, c, o, error_kind(sent.error()), since_us(t0));
+      if (o == Outcome::kCancelled || w.client_gone()) co_return;
+      log.push_back({std::string(c.deployment_id), error_kind(sent.error()), 0});
+      last_status = 0;
+      continue;
+    }
+    std::unique_ptr<http::Exchange> ex = std::move(sent.value());
+    if (w.client_gone()) {  // it left while we waited for the head
+      ex->cancel();
+      finish_attempt(env, plan, c, Outcome::kCancelled, "cancelled", since_us(t0));
+      co_return;
+    }
+    const int status = ex->status();
+    const Outcome o = outcome_from_http_status(status);
+
+    if (o != Outcome::kSuccess) {
+      std::optional<int64_t> retry_after;
+      if (o == Outcome::kHttp429) retry_after = retry_after_ms(ex->headers(), std::time(nullptr));
+      auto body = co_await read_all(*ex, kErrorBodyLimit);
+      finish_attempt(env, plan, c, o, error_kind(o), since_us(t0), retry_after);
+      if (is_retryable(o)) {
+        log.push_back({std::string(c.deployment_id), error_kind(o), status});
+        last_status = status;
+        last_retry_after = retry_after;
+        continue;
+      }
+      answer = passed_error_answer(extra, plan, c, i + 1, *ex, body, summary);
+      break;
+    }
+
+    asio::cancellation_slot gone = w.client_gone_slot();
+    http::Exchange* exchange = ex.get();
+    gone.assign([exchange](asio::cancellation_type) { exchange->cancel(); });
+
+    if (!plan.call.stream || status / 100 != 2) {
+      auto body = co_await read_all(*ex, env.max_answer_bytes);
+      gone.clear();
+      if (!body) {
+        const Outcome failed = outcome_from_client_error(body.error());
+        finish_attempt(env, plan, c, failed, error_kind(body.error()), since_us(t0));
+        if (failed == Outcome::kCancelled || w.client_gone()) co_return;
+        log.push_back({std::string(c.deployment_id), error_kind(body.error()), status});
+        last_status = 0;
+        continue;
+      }
+      if (translates(c.provider_kind)) {
+        auto translated = translate_answer(c, std::move(body.value()), std::time(nullptr));
+        if (!translated) {  // an answer we cannot read is the provider's failure
+          finish_attempt(env, plan, c, Outcome::kHttp5xx, "protocol", since_us(t0));
+          log.push_back({std::string(c.deployment_id), "protocol", status});
+          last_status = 0;
+          continue;
+        }
+        body.value() = std::move(translated.value());
+      }
+      const http::Headers headers =
+          answer_headers(extra, plan, c, i + 1,
+                         translates(c.provider_kind) ? nullptr : &ex->headers(), "application/json");
+      finish_attempt(env, plan, c, Outcome::kSuccess, "success", since_us(t0));
+      summary.status = status;
+      co_await w.send(status, headers, body.value());
+      co_return;
+    }
+
+    // Streaming: once the provider's first bytes reach the client there is no fallback.
+    const StreamEnd streamed =
+        co_await pass_stream(env, plan, c, i + 1, *ex, gone, w, extra, t0, summary);
+    if (streamed.answered) co_return;
+    log.push_back({std::string(c.deployment_id), streamed.failure, status});
+    last_status = 0;
+  }
+  if (i == limit) answer = exhausted_answer(extra, plan, log, last_status, last_retry_after, summary);
+  co_await w.send(answer.status, answer.headers, answer.body);
 }
 
 asio::awaitable<std::string> fetch_judge(ForwardEnv& env, const ForwardPlan& plan,

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "crypto/ct_compare.hpp"
+#include "runtime/chat_state.hpp"
 #include "runtime/api_error.hpp"
 #include "runtime/forward.hpp"
 #include "runtime/metrics.hpp"
@@ -71,6 +72,7 @@ ApiError route_error(const Error& error) {
   }
   return api_error_from(error);
 }
+
 }  // namespace
 
 // Each worker thread keeps its own Client per Runtime. A thread_local dies when its thread
@@ -113,6 +115,33 @@ struct Runtime::Impl {
     std::shared_ptr<http::Client> client(std::move(made.value()));
     if (worker) t_clients.push_back({id, ctx, client});
     return client;
+  }
+
+  // Routes the body and finds where it goes (this worker's Client, direct or LiteLLM).
+  std::optional<ApiError> route(std::string_view body, const asio::any_io_executor& executor,
+                                Decision& decision, ChatTarget& target) {
+    if (Status st = router.route(body, decision); !st.ok()) return route_error(st.error());
+    auto got_client = client_for(executor);
+    if (!got_client) return api_error_from(got_client.error());
+    target.client = std::move(got_client.value());
+    {
+      std::lock_guard lock(credentials_mu);
+      target.credentials = credentials;
+    }
+    // Direct, or LiteLLM (the applied settings win over the environment).
+    const Settings& settings = config_of(*decision.snapshot).settings;
+    target.timeout_ms = settings.timeout_ms;
+    target.litellm = settings.upstream_mode == "litellm" || options.upstream_mode == "litellm";
+    if (!target.litellm) return std::nullopt;
+    const std::string& base =
+        settings.litellm_base_url.empty() ? options.litellm_base_url : settings.litellm_base_url;
+    if (base.empty()) {
+      return ApiError{503, ErrorType::kApi, "UPSTREAM_MODE=litellm but LITELLM_BASE_URL is not set",
+                      "", "litellm_not_configured"};
+    }
+    target.litellm_base_url = litellm_base(base);
+    target.master_key = options.litellm_master_key.view();
+    return std::nullopt;
   }
 };
 
@@ -169,138 +198,109 @@ bool Runtime::authorized(const http::Request& req) const {
   return ok;
 }
 
-asio::awaitable<RequestSummary> Runtime::chat_completions(http::Request& req,
-                                                          http::ResponseWriter& w,
-                                                          const http::Headers& extra_headers) {
+namespace {
+// The plan for `decision`: its candidates, or LiteLLM alone (`one` holds that candidate).
+ForwardPlan plan_for(const Decision& decision, const ChatTarget& target, int64_t timeout_ms,
+                     const ClientCall& call, std::vector<Candidate>& one) {
+  if (!target.litellm) {
+    return {decision, decision.candidates, static_cast<size_t>(decision.max_attempts), true,
+            false, {}, call};
+  }
+  // One candidate: LiteLLM itself, asked for the group by name; it does its own fallbacks.
+  one.assign(1, litellm_candidate(target.litellm_base_url, decision.group, timeout_ms));
+  return {decision, one, 1, false, true, target.master_key, call};
+}
+
+// Asks the LLM judge (a deployment, or LiteLLM) and folds its verdict into `decision`; an
+// error when routing cannot go on. Its own coroutine: most requests never need its frame.
+asio::awaitable<std::optional<ApiError>> ask_judge(Router& router, ForwardEnv& env,
+                                                   const ChatTarget& target, Decision& decision,
+                                                   std::string_view request_id) {
+  Decision judge;
+  std::string reply;
+  if (router.route(decision.judge_body, judge).ok()) {
+    const ClientCall call{decision.judge_body, judge.model_offset, judge.model_length, false,
+                          request_id};
+    const int64_t timeout = config_of(*decision.snapshot).classifier.classifier.llm.timeout_ms;
+    std::vector<Candidate> one;
+    const ForwardPlan plan = plan_for(judge, target, timeout, call, one);
+    reply = co_await fetch_judge(env, plan, timeout);
+  }
+  if (Status st = router.resolve_judge(decision, reply); !st.ok()) co_return route_error(st.error());
+  co_return std::nullopt;
+}
+
+// The checks before routing, in order; nullopt when the request may go on.
+std::optional<ApiError> admit(const Runtime& runtime, const http::Request& req, size_t max_body) {
+  if (!runtime.authorized(req)) {
+    return ApiError{401, ErrorType::kAuthentication,
+                    "missing or invalid API key: send Authorization: Bearer <key>", "",
+                    "invalid_api_key"};
+  }
+  if (!is_json_content_type(req.header("content-type"))) {
+    return ApiError{415, ErrorType::kInvalidRequest, "Content-Type must be application/json", "",
+                    "unsupported_media_type"};
+  }
+  if (req.body.size() > max_body) {
+    return ApiError{413, ErrorType::kInvalidRequest, "the request body is too large", "",
+                    "body_too_large"};
+  }
+  return std::nullopt;
+}
+
+http::Headers error_headers(const ApiError& e) {
+  if (e.status == 401) return {{"WWW-Authenticate", "Bearer"}};
+  return {};
+}
+}  // namespace
+
+// The checks and error answers are plain functions, the request's state a recycled ChatState
+// (chat_state.hpp): this frame stays under Asio's recycling limit.
+asio::awaitable<void> Runtime::chat_completions(http::Request& req, http::ResponseWriter& w,
+                                                const http::Headers& extra_headers,
+                                                RequestSummary& summary) {
   Impl& im = *impl_;
   const auto t0 = SteadyClock::now();
   InFlightGuard in_flight(im.metrics);
-  RequestSummary summary;
-  const http::Headers none;
-  auto fail = [&summary](const ApiError& e) {
-    summary.status = e.status;
-    summary.error_code = e.code;
-    return e;
-  };
-  auto done = [&]() {
-    summary.latency_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - t0).count();
-    im.metrics.on_request(summary.group, summary.deployment, summary.status, summary.latency_us);
-  };
-
-  if (!authorized(req)) {
-    const ApiError e = fail({401, ErrorType::kAuthentication,
-                             "missing or invalid API key: send Authorization: Bearer <key>", "",
-                             "invalid_api_key"});
-    const http::Headers more{{"WWW-Authenticate", "Bearer"}};
-    co_await send_error(w, extra_headers, more, e);
-    done();
-    co_return summary;
-  }
-  if (!is_json_content_type(req.header("content-type"))) {
-    const ApiError e =
-        fail({415, ErrorType::kInvalidRequest, "Content-Type must be application/json", "",
-              "unsupported_media_type"});
-    co_await send_error(w, extra_headers, none, e);
-    done();
-    co_return summary;
-  }
-  if (req.body.size() > im.options.max_body_bytes) {
-    const ApiError e = fail(
-        {413, ErrorType::kInvalidRequest, "the request body is too large", "", "body_too_large"});
-    co_await send_error(w, extra_headers, none, e);
-    done();
-    co_return summary;
-  }
-
-  Decision decision;
-  if (Status st = im.router.route(req.body, decision); !st.ok()) {
-    const ApiError e = fail(route_error(st.error()));
-    co_await send_error(w, extra_headers, none, e);
-    done();
-    co_return summary;
-  }
-  summary.stream = decision.stream;
-
-  // Our own Client for this worker, or one for this request only.
-  const asio::any_io_executor executor = co_await asio::this_coro::executor;
-  auto got_client = im.client_for(executor);
-  if (!got_client) {
-    const ApiError e = fail(api_error_from(got_client.error()));
-    co_await send_error(w, extra_headers, none, e);
-    done();
-    co_return summary;
-  }
-  const std::shared_ptr<http::Client> client = std::move(got_client.value());
-  const CredentialsPtr credentials = this->credentials();
-  ForwardEnv env{im.router, im.metrics, *client, credentials.get(), 64u << 20};
+  summary = RequestSummary{};
+  const ChatStateLease state;
+  Decision& decision = state->decision;
+  std::optional<ApiError>& error = state->error;
   const std::string_view request_id = header_value(extra_headers, "x-request-id");
-
-  // Direct, or LiteLLM (the applied settings win over the environment).
-  const Settings& settings = config_of(*decision.snapshot).settings;
-  const bool litellm = settings.upstream_mode == "litellm" || im.options.upstream_mode == "litellm";
-  const std::string& configured_base =
-      settings.litellm_base_url.empty() ? im.options.litellm_base_url : settings.litellm_base_url;
-  const std::string litellm_base_url = litellm ? litellm_base(configured_base) : std::string();
-  if (litellm && configured_base.empty()) {
-    const ApiError e =
-        fail({503, ErrorType::kApi, "UPSTREAM_MODE=litellm but LITELLM_BASE_URL is not set", "",
-              "litellm_not_configured"});
-    co_await send_error(w, extra_headers, none, e);
-    done();
-    co_return summary;
+  error = admit(*this, req, im.options.max_body_bytes);
+  if (!error) error = im.route(req.body, co_await asio::this_coro::executor, decision, state->target);
+  if (!error) summary.stream = decision.stream;
+  std::optional<ForwardEnv> env;  // with the Client found by route()
+  if (!error) {
+    env.emplace(ForwardEnv{im.router, im.metrics, *state->target.client,
+                           state->target.credentials.get(), 64u << 20});
   }
-  const std::string_view master_key = im.options.litellm_master_key.view();
-
-  if (decision.judge_pending) {  // the classifier is an LLM: ask it first
-    Decision judge;
-    std::string reply;
-    if (im.router.route(decision.judge_body, judge).ok()) {
-      const ClientCall call{decision.judge_body, judge.model_offset, judge.model_length, false,
-                            request_id};
-      const int64_t timeout = config_of(*decision.snapshot).classifier.classifier.llm.timeout_ms;
-      if (!litellm) {
-        const ForwardPlan plan{
-            judge, judge.candidates, static_cast<size_t>(judge.max_attempts), true, false, {},
-            call};
-        reply = co_await fetch_judge(env, plan, timeout);
-      } else {
-        const std::vector<Candidate> one{litellm_candidate(litellm_base_url, judge.group, timeout)};
-        const ForwardPlan plan{judge, one, 1, false, true, master_key, call};
-        reply = co_await fetch_judge(env, plan, timeout);
-      }
-    }
-    if (Status st = im.router.resolve_judge(decision, reply); !st.ok()) {
-      const ApiError e = fail(route_error(st.error()));
-      co_await send_error(w, extra_headers, none, e);
-      done();
-      co_return summary;
-    }
+  if (!error && decision.judge_pending) {  // the classifier is an LLM: ask it first
+    error = co_await ask_judge(im.router, *env, state->target, decision, request_id);
   }
-  summary.group = decision.group;
-  summary.route_source = std::string(to_string(decision.source));
-
-  const ClientCall call{req.body, decision.model_offset, decision.model_length, decision.stream,
-                        request_id};
-  if (!litellm) {
-    const ForwardPlan plan{
-        decision, decision.candidates, static_cast<size_t>(decision.max_attempts), true, false, {},
-        call};
-    co_await forward(env, plan, w, extra_headers, summary);
+  if (!error) {
+    summary.group = decision.group;
+    summary.route_source = std::string(to_string(decision.source));
+    const ClientCall call{req.body, decision.model_offset, decision.model_length,
+                          decision.stream, request_id};
+    const ForwardPlan plan = plan_for(decision, state->target, state->target.timeout_ms, call,
+                                      state->one);
+    co_await forward(*env, plan, w, extra_headers, summary);
   } else {
-    // One candidate: LiteLLM itself, asked for the group by name; it does its own fallbacks.
-    const std::vector<Candidate> one{
-        litellm_candidate(litellm_base_url, decision.group, settings.timeout_ms)};
-    const ForwardPlan plan{decision, one, 1, false, true, master_key, call};
-    co_await forward(env, plan, w, extra_headers, summary);
+    summary.status = error->status;
+    summary.error_code = error->code;
+    const http::Headers more = error_headers(*error);
+    co_await send_error(w, extra_headers, more, *error);
   }
-  done();
-  co_return summary;
+  summary.latency_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - t0).count();
+  im.metrics.on_request(summary.group, summary.deployment, summary.status, summary.latency_us);
 }
 
-asio::awaitable<RequestSummary> Runtime::list_models(http::Request& req, http::ResponseWriter& w,
-                                                     const http::Headers& extra_headers) {
-  RequestSummary summary;
+asio::awaitable<void> Runtime::list_models(http::Request& req, http::ResponseWriter& w,
+                                           const http::Headers& extra_headers,
+                                           RequestSummary& summary) {
+  summary = RequestSummary{};
   const http::Headers none;
   if (!authorized(req)) {
     const ApiError e{401, ErrorType::kAuthentication,
@@ -310,13 +310,12 @@ asio::awaitable<RequestSummary> Runtime::list_models(http::Request& req, http::R
     summary.error_code = e.code;
     const http::Headers more{{"WWW-Authenticate", "Bearer"}};
     co_await send_error(w, extra_headers, more, e);
-    co_return summary;
+    co_return;
   }
   const std::shared_ptr<const Snapshot> snapshot = impl_->router.snapshot();
   const std::string body = models_list_json(snapshot ? &config_of(*snapshot) : nullptr);
   summary.status = 200;
   co_await send_json(w, 200, extra_headers, none, body);
-  co_return summary;
 }
 
 }  // namespace sparouter::runtime

@@ -84,12 +84,15 @@ class Runtime {
   CredentialsPtr credentials() const;
 
   // POST /v1/chat/completions. Always answers (every error in the API error object) unless the
-  // client went away. `extra_headers` (x-request-id, CORS, ...) go on every answer.
-  asio::awaitable<RequestSummary> chat_completions(http::Request& req, http::ResponseWriter& w,
-                                                   const http::Headers& extra_headers);
+  // client went away. `extra_headers` (x-request-id, CORS, ...) go on every answer. How it
+  // went is written to `summary` (the caller's: a result held in this coroutine's frame would
+  // push the frame past Asio's recycling limit).
+  asio::awaitable<void> chat_completions(http::Request& req, http::ResponseWriter& w,
+                                         const http::Headers& extra_headers,
+                                         RequestSummary& summary);
   // GET /v1/models: the applied groups plus every auto model name, OpenAI's list shape.
-  asio::awaitable<RequestSummary> list_models(http::Request& req, http::ResponseWriter& w,
-                                              const http::Headers& extra_headers);
+  asio::awaitable<void> list_models(http::Request& req, http::ResponseWriter& w,
+                                    const http::Headers& extra_headers, RequestSummary& summary);
 
   // ROUTER_API_KEYS check of `Authorization: Bearer <key>` (constant time); true when open.
   bool authorized(const http::Request& req) const;

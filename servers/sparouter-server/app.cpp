@@ -57,27 +57,59 @@ bool is_ops_path(std::string_view path) {
 
 }  // namespace
 
+// g++ keeps every local of a coroutine in its frame whatever its scope, and Asio recycles only
+// frames under 1,020 bytes: the chat path is kept lean here, the rest lives in dispatch().
 asio::awaitable<void> App::handle(http::Request& request, http::ResponseWriter& writer) {
   const auto start = std::chrono::steady_clock::now();
   const std::string request_id = request_id_for(request);
-  http::Headers extra{{"x-request-id", request_id}};
+  http::Headers extra;
+  extra.reserve(4);  // the id and the CORS headers: one allocation
+  extra.push_back({"x-request-id", request_id});
   p_.cors.add_headers(request, extra);
   RecordingWriter w(writer);
-
   const std::string_view target = request.target;
   const std::string_view path = target.substr(0, target.find('?'));
   runtime::RequestSummary summary;
+  if (path == "/v1/chat/completions" && request.method == "POST") {
+    co_await p_.runtime.chat_completions(request, w, extra, summary);
+  } else {
+    co_await dispatch(path, request, w, extra, summary);
+  }
+  if (p_.access_log) log_access(request, request_id, w.status(), summary, start);
+}
 
+void App::log_access(const http::Request& request, std::string_view request_id, int sent_status,
+                     const runtime::RequestSummary& summary,
+                     std::chrono::steady_clock::time_point start) const {
+  AccessEntry e;
+  e.request_id = request_id;
+  e.method = request.method;
+  e.target = request.target;
+  e.status = sent_status != 0 ? sent_status : summary.status;
+  e.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                     std::chrono::steady_clock::now() - start)
+                     .count();
+  e.group = summary.group;
+  e.deployment = summary.deployment;
+  e.provider = summary.provider;
+  e.route_source = summary.route_source;
+  e.attempts = summary.attempts;
+  e.stream = summary.stream;
+  e.error_code = summary.error_code;
+  write_access_line(e);
+}
+
+asio::awaitable<void> App::dispatch(std::string_view path, http::Request& request,
+                                    http::ResponseWriter& w, const http::Headers& extra,
+                                    runtime::RequestSummary& summary) {
   if (Cors::is_preflight(request)) {
     Reply r;
-    r.headers.push_back({"x-request-id", request_id});
+    r.headers.push_back(extra.front());  // x-request-id
     r.status = p_.cors.preflight(request, r.headers);
     co_await send(w, r);
   } else if (path == "/v1" || path.rfind("/v1/", 0) == 0) {
-    if (path == "/v1/chat/completions" && request.method == "POST") {
-      summary = co_await p_.runtime.chat_completions(request, w, extra);
-    } else if (path == "/v1/models" && (request.method == "GET" || request.method == "HEAD")) {
-      summary = co_await p_.runtime.list_models(request, w, extra);
+    if (path == "/v1/models" && (request.method == "GET" || request.method == "HEAD")) {
+      co_await p_.runtime.list_models(request, w, extra, summary);
     } else {
       const Reply r = path == "/v1/chat/completions" ? method_not_allowed(extra, "POST")
                       : path == "/v1/models"
@@ -87,32 +119,12 @@ asio::awaitable<void> App::handle(http::Request& request, http::ResponseWriter& 
                                       "/v1/chat/completions and /v1/models");
       co_await send(w, r);
     }
-  } else if (admin::Admin::is_admin_path(target)) {
+  } else if (admin::Admin::is_admin_path(request.target)) {
     co_await p_.admin.handle(request, w, extra);
   } else if (is_ops_path(path)) {
     co_await ops(path, request, w, extra);
   } else {
     co_await console(path, request, w, extra);
-  }
-
-  if (p_.access_log) {
-    const int64_t latency_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                   std::chrono::steady_clock::now() - start)
-                                   .count();
-    AccessEntry e;
-    e.request_id = request_id;
-    e.method = request.method;
-    e.target = target;
-    e.status = w.status() != 0 ? w.status() : summary.status;
-    e.latency_us = latency_us;
-    e.group = summary.group;
-    e.deployment = summary.deployment;
-    e.provider = summary.provider;
-    e.route_source = summary.route_source;
-    e.attempts = summary.attempts;
-    e.stream = summary.stream;
-    e.error_code = summary.error_code;
-    write_access_line(e);
   }
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <asio/awaitable.hpp>
+#include <chrono>
+#include <string_view>
 
 #include "admin/admin.hpp"
 #include "cors.hpp"
@@ -35,6 +37,13 @@ class App {
   asio::awaitable<void> handle(http::Request& request, http::ResponseWriter& writer);
 
  private:
+  // Everything but the chat completions: CORS preflight, /v1/models, admin, ops, console.
+  asio::awaitable<void> dispatch(std::string_view path, http::Request& request,
+                                 http::ResponseWriter& writer, const http::Headers& extra,
+                                 runtime::RequestSummary& summary);
+  void log_access(const http::Request& request, std::string_view request_id, int sent_status,
+                  const runtime::RequestSummary& summary,
+                  std::chrono::steady_clock::time_point start) const;
   asio::awaitable<void> ops(std::string_view path, http::Request& request,
                             http::ResponseWriter& writer, const http::Headers& extra);
   asio::awaitable<void> console(std::string_view path, http::Request& request,

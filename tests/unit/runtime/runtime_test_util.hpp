@@ -143,9 +143,9 @@ class Bench {
           const http::Headers extra{{"x-request-id", "req-test-1"}};
           RequestSummary s;
           if (req.target.rfind("/v1/models", 0) == 0) {
-            s = co_await runtime_->list_models(req, w, extra);
+            co_await runtime_->list_models(req, w, extra, s);
           } else {
-            s = co_await runtime_->chat_completions(req, w, extra);
+            co_await runtime_->chat_completions(req, w, extra, s);
           }
           std::lock_guard lock(mu_);
           summaries_.push_back(s);
