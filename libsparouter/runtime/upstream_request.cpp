@@ -47,8 +47,9 @@ std::string join_url(std::string_view base, std::string_view path) {
       path.remove_prefix(first.size());
     }
   }
-  std::string out(base);
-  out += path;
+  std::string out;
+  out.reserve(base.size() + path.size());  // one allocation
+  out.append(base).append(path);
   return out;
 }
 
