@@ -160,6 +160,62 @@ void BM_Rules_PhraseRules50(benchmark::State& state) {
 }
 BENCHMARK(BM_Rules_PhraseRules50)->ArgName("prefilter")->Arg(1)->Arg(0);
 
+// The server load test's rule set: 16 keyword rules [w, w+"s"] and four \b<word>\w*\b regexes,
+// on a ~650-byte last user text that matches none. `sql` is a 3-byte regex atom; short_keywords:1
+// adds a rule of 3-byte keyword anchors ("vue", "how do"). prefilter:0 is the RE2::Set baseline.
+void BM_Rules_LoadTest20(benchmark::State& state) {
+  static const char* kWords[] = {"segfault", "stack trace", "compile error", "null pointer",
+                                 "integral", "derivative",  "matrix",        "eigenvalue",
+                                 "theorem",  "kubernetes",  "dockerfile",    "regex",
+                                 "python",   "rust",        "golang",        "typescript"};
+  std::vector<Rule> list;
+  for (const char* w : kWords) {
+    Rule rule;
+    rule.id = w;
+    rule.target_group = "g";
+    rule.match.keywords_any = {w, std::string(w) + "s"};
+    list.push_back(rule);
+  }
+  for (const char* w : {"race", "probability", "sql", "linked"}) {
+    Rule rule;
+    rule.id = w;
+    rule.target_group = "g";
+    rule.match.regex = std::string("\\b") + w + "\\w*\\b";
+    list.push_back(rule);
+  }
+  if (state.range(1) != 0) {
+    Rule rule;
+    rule.id = "short";
+    rule.target_group = "g";
+    rule.match.keywords_any = {"vue", "how do"};
+    list.push_back(rule);
+  }
+  sparouter::classify::RulesOptions options;
+  options.literal_prefilter = state.range(0) != 0;
+  auto rules = CompiledRules::compile(list, options);
+  if (!rules.ok()) std::abort();
+  ChatText text;
+  for (int i = 0; i < 3; ++i) {
+    text.last_user +=
+        "I am planning a small garden behind the house this spring and would like advice on "
+        "which vegetables grow well together, how much sun they need, when to plant them and how "
+        "to keep the soil healthy without chemicals. ";
+  }
+  text.all_user = text.all = text.last_user;
+  for (auto _ : state) {
+    auto hit = rules->first_match(text, false);
+    if (hit) std::abort();
+    benchmark::DoNotOptimize(hit);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.last_user.size()));
+}
+BENCHMARK(BM_Rules_LoadTest20)
+    ->ArgNames({"prefilter", "short_keywords"})
+    ->Args({1, 0})
+    ->Args({0, 0})
+    ->Args({1, 1})
+    ->Args({0, 1});
+
 // first_match alone on an already parsed 1 KB body, without and with explain.
 void BM_Rules_FirstMatch50(benchmark::State& state) {
   const std::string body = chat_body(1024);
