@@ -1,9 +1,11 @@
 // Many literals found in one pass over a text, ASCII case-insensitively: the rules' prefilter in
-// front of RE2. Wu-Manber: a window of m bytes (m = the shortest literal) slides over the text;
-// a table keyed by the window's last two bytes says how far it may jump without passing an
-// occurrence, so ordinary text is crossed up to m-1 bytes per step, and only windows ending like
-// some literal's m-byte prefix get an exact comparison. Each step is a chain of dependent loads,
-// so four cursors walk four quarters of the text at once. No allocation while scanning.
+// front of RE2. Wu-Manber for the literals of 4 bytes or more: a window of m bytes (m = the
+// shortest of them) slides over the text; a table keyed by the window's last two bytes says how
+// far it may jump without passing an occurrence, so ordinary text is crossed up to m-1 bytes per
+// step, and only windows ending like some literal's m-byte prefix get an exact comparison. Each
+// step is a chain of dependent loads, so four cursors walk four quarters of the text at once.
+// 3-byte literals would cap those jumps at 2: they get their own scanner (TripleScanner), which
+// runs only when there are some. No allocation while scanning.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -28,26 +31,67 @@ struct AsciiFold {
 };
 inline constexpr AsciiFold kAsciiFold{};
 
+// One literal of TripleScanner.
+struct TripleLiteral {
+  alignas(32) uint8_t want[3][32];  // each byte | 0x20, broadcast
+  uint8_t bytes[3];                 // folded, for the exact comparison
+  uint32_t index;
+};
+
+// Every occurrence of a few 3-byte literals: each text position is compared with each literal,
+// 32 or 16 positions at a time (AVX2, SSE2) with bit 5 set on both sides, so letters match either
+// case; the rare candidates that match only thanks to bit 5 (non-letters) are compared exactly.
+class TripleScanner {
+ public:
+  // `folded`: exactly 3 bytes, already folded with kAsciiFold.
+  void add(std::string_view folded, uint32_t index);
+  bool empty() const noexcept { return triples_.empty(); }
+  size_t size() const noexcept { return triples_.size(); }
+
+  // Calls hit(index, start) for every occurrence, in no particular order.
+  template <class Hit>
+  void scan(std::string_view text, Hit&& hit) const {
+    if (triples_.empty() || text.size() < 3) return;
+    using H = std::remove_reference_t<Hit>;
+    auto call = [](void* h, uint32_t index, size_t start) { (*static_cast<H*>(h))(index, start); };
+    scan(text, call, const_cast<void*>(static_cast<const void*>(&hit)));
+  }
+
+ private:
+  using HitFn = void (*)(void*, uint32_t, size_t);
+  void scan(std::string_view text, HitFn hit, void* context) const;
+
+  std::vector<TripleLiteral> triples_;
+};
+
 class LiteralScanner {
  public:
-  // Shorter literals make the jumps too short to beat RE2: such sets are refused (usable()).
-  static constexpr size_t kMinLength = 4;
+  // Shorter literals make any prefilter too slow to beat RE2: such sets are refused (usable()).
+  static constexpr size_t kMinLength = 3;
+  // Each 3-byte literal costs a compare of every text position: more are refused too.
+  static constexpr size_t kMaxTriples = 8;
 
   // Literals are byte strings, folded here. Index i is literals[i].
   explicit LiteralScanner(const std::vector<std::string>& literals);
 
-  // False when some literal is shorter than kMinLength, or there are none: scan finds nothing.
-  bool usable() const noexcept { return m_ != 0; }
+  // False when some literal is shorter than kMinLength, more than kMaxTriples are that short, or
+  // there are none: scan finds nothing.
+  bool usable() const noexcept { return usable_; }
 
   // Calls hit(literal index, start) for every occurrence of every literal, overlapping ones
   // too, in no particular order.
   template <class Hit>
-  void scan(std::string_view text, Hit&& hit) const;
+  void scan(std::string_view text, Hit&& hit) const {
+    if (!usable_) return;
+    if (m_ != 0) scan_long(text, hit);
+    triples_.scan(text, hit);
+  }
 
   size_t size() const noexcept { return literals_.size(); }
 
  private:
   static constexpr unsigned kHashBits = 13;
+  static constexpr size_t kMinWindow = 4;  // Wu-Manber's; shorter literals go to triples_
   // The literals that share one m-byte prefix: the prefix is compared once, then each rest.
   struct Group {
     uint32_t hash;  // of the prefix's last two bytes
@@ -67,15 +111,20 @@ class LiteralScanner {
     return true;
   }
 
+  template <class Hit>
+  void scan_long(std::string_view text, Hit&& hit) const;
+
   std::vector<std::string> literals_;  // folded
-  size_t m_ = 0;                       // window: the shortest literal's length
+  bool usable_ = false;
+  size_t m_ = 0;  // window: the shortest long literal's length; 0 when there is none
   std::array<uint8_t, size_t{1} << kHashBits> shift_{};
   std::vector<Group> groups_;  // sorted by hash
+  TripleScanner triples_;      // the 3-byte literals
 };
 
 template <class Hit>
-void LiteralScanner::scan(std::string_view text, Hit&& hit) const {
-  if (m_ == 0 || text.size() < m_) return;
+void LiteralScanner::scan_long(std::string_view text, Hit&& hit) const {
+  if (text.size() < m_) return;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   // Cursor c owns the window ends in [end[c], stop[c]): every occurrence is reported once.

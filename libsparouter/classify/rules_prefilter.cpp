@@ -8,10 +8,44 @@ namespace sparouter::classify {
 namespace {
 
 // Shorter regex atoms are not worth a prefilter test: FilteredRE2 then treats them as present.
-constexpr int kMinAtomBytes = static_cast<int>(LiteralScanner::kMinLength);
+// kShortAtom bytes only where they help (see build).
+constexpr int kShortAtom = static_cast<int>(LiteralScanner::kMinLength);
+constexpr int kLongAtom = kShortAtom + 1;
 
 bool is_ascii(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; });
+}
+
+// FilteredRE2 over the regexes, ids in order, and its atoms; null (and no atoms) when a regex
+// does not parse for it or an atom is not ASCII (the scan folds ASCII only).
+std::unique_ptr<re2::FilteredRE2> build_filter(const std::vector<const RE2*>& regexes,
+                                               int min_atom_len, std::vector<std::string>& atoms) {
+  atoms.clear();
+  auto filter = std::make_unique<re2::FilteredRE2>(min_atom_len);
+  for (const RE2* re : regexes) {
+    int id = 0;
+    if (filter->Add(re->pattern(), re->options(), &id) != RE2::NoError) return nullptr;
+  }
+  filter->Compile(&atoms);
+  if (!std::all_of(atoms.begin(), atoms.end(), is_ascii)) {
+    atoms.clear();
+    return nullptr;
+  }
+  return filter;
+}
+
+// How many regexes the filter passes when no atom is found.
+size_t passes(const re2::FilteredRE2& filter) {
+  std::vector<int> ids;
+  filter.AllPotentials({}, &ids);
+  return ids.size();
+}
+
+// How many literals would go to LiteralScanner's TripleScanner.
+size_t triples(const std::vector<std::string>& literals) {
+  return static_cast<size_t>(std::count_if(literals.begin(), literals.end(), [](const auto& l) {
+    return l.size() < static_cast<size_t>(kLongAtom);
+  }));
 }
 
 }  // namespace
@@ -43,19 +77,27 @@ std::unique_ptr<ScopePrefilter> ScopePrefilter::build(
   std::unique_ptr<RE2::Set> regex_set;
   std::vector<std::string> atoms;
   if (!regexes.empty()) {
-    filter = std::make_unique<re2::FilteredRE2>(kMinAtomBytes);
     regex_set = std::make_unique<RE2::Set>(set_options, RE2::UNANCHORED);
     for (const RE2* re : regexes) {
-      int id = 0;
       std::string error;
-      if (filter && filter->Add(re->pattern(), re->options(), &id) != RE2::NoError) filter.reset();
-      if (regex_set && regex_set->Add(re->pattern(), &error) < 0) regex_set.reset();
+      if (regex_set->Add(re->pattern(), &error) < 0) {
+        regex_set.reset();
+        break;
+      }
     }
     if (regex_set && !regex_set->Compile()) regex_set.reset();
-    if (filter) filter->Compile(&atoms);
-    if (!std::all_of(atoms.begin(), atoms.end(), is_ascii)) {  // the scan folds ASCII only
-      filter.reset();
-      atoms.clear();
+    filter = build_filter(regexes, kLongAtom, atoms);
+    // 3-byte atoms cost a scan of every text and may be needless (the "-10" of
+    // "ticket-[0-9]+-10"): they are taken only when they spare some regex the set, and fit in
+    // the scanner beside the keyword anchors.
+    if (filter && passes(*filter) > 0) {
+      std::vector<std::string> short_atoms;
+      std::unique_ptr<re2::FilteredRE2> finer = build_filter(regexes, kShortAtom, short_atoms);
+      if (finer && passes(*finer) < passes(*filter) &&
+          triples(short_atoms) + triples(literals) <= LiteralScanner::kMaxTriples) {
+        filter = std::move(finer);
+        atoms = std::move(short_atoms);
+      }
     }
     for (size_t i = 0; i < atoms.size(); ++i) target(atoms[i]).atom = static_cast<int>(i);
   }

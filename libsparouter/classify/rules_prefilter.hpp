@@ -34,8 +34,9 @@ class ScopePrefilter {
   };
 
   // Keywords and regexes by id, as the scope numbers them. Null when the prefilter cannot be
-  // exact (a keyword with a cased non-ASCII character) or would not pay off (a literal shorter
-  // than LiteralScanner::kMinLength): the scope then takes the RE2::Set path.
+  // exact (a keyword with a cased non-ASCII character) or would not pay off (a keyword anchor
+  // shorter than LiteralScanner::kMinLength, or too many 3-byte ones): the scope then takes the
+  // RE2::Set path.
   static std::unique_ptr<ScopePrefilter> build(const std::vector<const KeywordPattern*>& keywords,
                                                const std::vector<const RE2*>& regexes,
                                                const RE2::Options& set_options);

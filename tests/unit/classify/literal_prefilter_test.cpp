@@ -4,9 +4,12 @@
 // RE2::Set path does.
 #include <gtest/gtest.h>
 #include <re2/re2.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <string>
 #include <utility>
@@ -72,8 +75,64 @@ TEST(LiteralScanner, FindsEveryOccurrence) {
 TEST(LiteralScanner, RefusesShortLiterals) {
   EXPECT_FALSE(LiteralScanner({"ab", "python"}).usable());
   EXPECT_FALSE(LiteralScanner({}).usable());
-  EXPECT_FALSE(LiteralScanner({"sql", "python"}).usable());
+  EXPECT_FALSE(LiteralScanner({"sql", "py"}).usable());
+  EXPECT_TRUE(LiteralScanner({"sql", "python"}).usable());
+  EXPECT_TRUE(LiteralScanner({"sql"}).usable());
+  std::vector<std::string> triples = {"python"};
+  for (size_t i = 0; i < LiteralScanner::kMaxTriples; ++i)
+    triples.push_back("ab" + std::to_string(i));
+  EXPECT_TRUE(LiteralScanner(triples).usable());
+  triples.push_back("abc");
+  EXPECT_FALSE(LiteralScanner(triples).usable());
   EXPECT_TRUE(LiteralScanner({"java", "python"}).usable());
+}
+
+// 3-byte literals (TripleScanner) beside long ones, on texts of every length up to a few SIMD
+// blocks: overlaps, both ends, either case, bytes that equal a literal's only with bit 5 set.
+TEST(LiteralScanner, FindsThreeByteLiterals) {
+  const std::vector<std::string> literals = {"aba",
+                                             "SQL",
+                                             "c++",
+                                             "a@b",
+                                             "码",
+                                             "\xE9"
+                                             "ab",
+                                             "_1-",
+                                             "python",
+                                             "abab"};
+  const LiteralScanner scanner(literals);
+  ASSERT_TRUE(scanner.usable());
+  const std::vector<std::string> pieces = {
+      "a",      "A",      "b",    "B",  "ab",           "sql",  "SqL",  "c++", "C+",   "c\x0B",
+      "`",      "@",      "\x0E", "码", "\xC7\x80\xA1", "\xE9", "\xC9", "_1-", "\x7F", "\x11-",
+      "python", "PYTHON", " ",    "x"};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const size_t length = rng() % 80;
+    while (text.size() < length) text += pieces[rng() % pieces.size()];
+    std::vector<std::pair<uint32_t, size_t>> got;
+    scanner.scan(text, [&](uint32_t literal, size_t start) { got.emplace_back(literal, start); });
+    std::sort(got.begin(), got.end());
+    ASSERT_EQ(got, naive_hits(literals, text)) << '"' << text << '"';
+  }
+  // Every start, the first and the last included, of texts that end where a readable page ends:
+  // a read past the text faults.
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  void* pages = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(pages, MAP_FAILED);
+  ASSERT_EQ(mprotect(static_cast<char*>(pages) + page, page, PROT_NONE), 0);
+  const LiteralScanner aaa({"AAA"});
+  for (size_t n = 0; n < 100; ++n) {
+    char* text = static_cast<char*>(pages) + page - n;
+    std::memset(text, 'a', n);
+    std::vector<size_t> starts;
+    aaa.scan(std::string_view(text, n), [&](uint32_t, size_t start) { starts.push_back(start); });
+    std::sort(starts.begin(), starts.end());
+    ASSERT_EQ(starts.size(), n < 3 ? 0 : n - 2) << n;
+    for (size_t i = 0; i < starts.size(); ++i) ASSERT_EQ(starts[i], i) << n;
+  }
+  munmap(pages, 2 * page);
 }
 
 // Every code point RE2's case-insensitive matching relates to an ASCII letter is an ASCII letter,
@@ -136,33 +195,39 @@ TEST(LiteralPrefilter, CaselessCharactersHaveNoCaseVariants) {
 // Random rules and texts over an alphabet full of edge cases: both paths decide alike,
 // explanations included.
 TEST(LiteralPrefilter, DecidesLikeTheSetPath) {
-  const std::vector<std::string> word_pieces = {"py",  "thon",   "class", "ic", "代码", "写",
-                                                "c++", "x_1",    "k",     "s",  "ab",   "“",
-                                                "»",   "ticket", "0",     "-",  ".",    "_"};
+  const std::vector<std::string> word_pieces = {
+      "py", "thon", "class", "ic",     "代码", "写", "c++", "x_1", "k",  "s",
+      "ab", "“",    "»",     "ticket", "0",    "-",  ".",   "_",   "sql"};
   const std::vector<std::string> spaces = {
       " ", "  ", "\t", "\n", "\xC2\xA0", "\xE3\x80\x80", "\x0B", "\xC2\x85", "\xE2\x80\x83"};
   const std::vector<std::string> others = {
       "\xE2\x84\xAA", "\xC5\xBF", "\xC4\xB0", "ß",  "К", "é", "K", "S",
       "PY",           "CLASS",    "Ticket",   "123"};
-  const std::vector<std::string> regexes = {"ticket-[0-9]{2}", "(?i)class\\s+\\w+", "\\d{3}",
-                                            "py(thon)?!",      "代码.写",           "^k",
-                                            "(?i)séance|k\\b"};
+  // Atoms of 3 bytes (sql, c++, abk with KELVIN SIGN, 写 which is not ASCII) and shorter ones.
+  const std::vector<std::string> regexes = {
+      "ticket-[0-9]{2}", "(?i)class\\s+\\w+", "\\d{3}",     "py(thon)?!",  "代码.写", "^k",
+      "(?i)séance|k\\b", "\\bsql\\w*\\b",     "(?i)sql\\b", "c\\+\\+\\d?", "写\\w",   "(?i)ab[ck]",
+      "x_1|ab",          "\\bpy\\b"};
   std::mt19937 rng(20261126);
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
   auto keyword = [&] {
     std::string k;
+    // Mostly words of 4 bytes or more, often of 3 (a TripleScanner anchor), rarely shorter
+    // (the scope's set path).
+    const unsigned r = rng() % 20;
+    const size_t min_length = r < 10 ? 4 : r < 17 ? 3 : 1;
     for (int w = 1 + static_cast<int>(rng() % 2); w > 0; --w) {
       if (!k.empty()) k += " ";
       std::string word;
-      for (int i = 1 + static_cast<int>(rng() % 2); i > 0 || word.size() < 4; --i) {
-        word += pick(word_pieces);  // at least LiteralScanner::kMinLength bytes
+      for (int i = 1 + static_cast<int>(rng() % 2); i > 0 || word.size() < min_length; --i) {
+        word += pick(word_pieces);
       }
       k += word;
     }
     return k;
   };
   size_t prefiltered = 0;
-  for (int config = 0; config < 60; ++config) {
+  for (int config = 0; config < 120; ++config) {
     std::vector<Rule> rules;
     for (int r = 0; r < 6; ++r) {
       Rule rule;
@@ -200,7 +265,7 @@ TEST(LiteralPrefilter, DecidesLikeTheSetPath) {
       }
     }
   }
-  EXPECT_GT(prefiltered, 60u);  // of 180 scopes (some have no rules, a few a short atom)
+  EXPECT_GT(prefiltered, 200u);  // of 360 scopes (some have no rules, some a 1-2 byte keyword)
 }
 
 TEST(LiteralPrefilter, NonCaselessKeywordsKeepTheSetPath) {
@@ -217,8 +282,51 @@ TEST(LiteralPrefilter, NonCaselessKeywordsKeepTheSetPath) {
   rules = CompiledRules::compile({r});
   ASSERT_TRUE(rules.ok());
   EXPECT_EQ(rules->prefiltered_scopes(), 1u);
-  r.match.keywords_any = {"python", "ai"};  // a 2-byte literal: jumps too short to pay
+  r.match.keywords_any = {"python", "ai"};  // a 2-byte literal: too many candidates to pay
   rules = CompiledRules::compile({r});
+  ASSERT_TRUE(rules.ok());
+  EXPECT_EQ(rules->prefiltered_scopes(), 0u);
+}
+
+// 3-byte keyword anchors and regex atoms keep the scope prefiltered, with RE2's case folding.
+TEST(LiteralPrefilter, ThreeByteLiteralsArePrefiltered) {
+  Rule keywords;
+  keywords.target_group = "k";
+  keywords.match.keywords_any = {"vue", "how to", "rust"};
+  Rule regex;
+  regex.target_group = "r";
+  regex.match.regex = "(?i)sql\\w*\\b";
+  auto rules = CompiledRules::compile({keywords, regex});
+  RulesOptions sets;
+  sets.literal_prefilter = false;
+  auto ref = CompiledRules::compile({keywords, regex}, sets);
+  ASSERT_TRUE(rules.ok() && ref.ok());
+  EXPECT_EQ(rules->prefiltered_scopes(), 1u);
+  const std::vector<std::pair<std::string, std::string>> cases = {{"use VUE", "k"},
+                                                                  {"vuex store", ""},
+                                                                  {"How\tTo cook", "k"},
+                                                                  {"howto", ""},
+                                                                  {"SQLite question", "r"},
+                                                                  {"\xC5\xBFql joins", "r"},
+                                                                  {"nosql", "r"},
+                                                                  {"a\xC4\xB0 sql", "r"},
+                                                                  {"mysql-", "r"},
+                                                                  {"sq", ""},
+                                                                  {"vu", ""},
+                                                                  {"", ""}};
+  for (const auto& [text, group] : cases) {
+    ChatText t;
+    t.last_user = t.all_user = t.all = text;
+    const auto hit = rules->first_match(t, false);
+    EXPECT_EQ(hit ? hit->rule_index == 0 ? "k" : "r" : "", group) << text;
+    EXPECT_EQ(hit.has_value(), ref->first_match(t, false).has_value()) << text;
+  }
+  regex.match.regex = "写\\w";  // a non-ASCII 3-byte atom: the regex's filter falls back to 4
+  rules = CompiledRules::compile({keywords, regex});
+  ASSERT_TRUE(rules.ok());
+  EXPECT_EQ(rules->prefiltered_scopes(), 1u);
+  keywords.match.keywords_any.push_back("go");  // a 2-byte anchor: the set path
+  rules = CompiledRules::compile({keywords, regex});
   ASSERT_TRUE(rules.ok());
   EXPECT_EQ(rules->prefiltered_scopes(), 0u);
 }
