@@ -28,6 +28,8 @@ size_t hash_labels(const Labels& labels, size_t n) {
   return h;
 }
 
+// Per bucket, the observations that fall in it alone (one atomic add per observation, not one
+// per bucket above it); rendering sums them into Prometheus's cumulative counts.
 struct Histogram {
   std::array<std::atomic<uint64_t>, kBuckets.size()> buckets{};
   std::atomic<uint64_t> count{0};
@@ -192,9 +194,9 @@ void Metrics::on_request(std::string_view group, std::string_view deployment, in
   requests_->add({group, deployment, std::string_view(buf, r.size)});
   Histogram& h = durations_->get({group, {}, {}});
   const double seconds = static_cast<double>(std::max<int64_t>(latency_us, 0)) / 1e6;
-  for (size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) h.buckets[i].fetch_add(1, std::memory_order_relaxed);
-  }
+  const size_t bucket = static_cast<size_t>(
+      std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) - kBuckets.begin());
+  if (bucket < kBuckets.size()) h.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
   h.count.fetch_add(1, std::memory_order_relaxed);
   h.sum_us.fetch_add(static_cast<uint64_t>(std::max<int64_t>(latency_us, 0)),
                      std::memory_order_relaxed);
@@ -219,13 +221,17 @@ std::string Metrics::render_prometheus(const Router* router) const {
          "Time from a request to its last byte, by group.");
   for (const auto* e : durations_->entries()) {
     const Histogram& h = e->value;
+    // The count is read first and caps the sums: an observation made meanwhile may be in a
+    // bucket already but not yet counted, and no bucket may show more than +Inf.
+    const uint64_t count = h.count.load(std::memory_order_relaxed);
+    uint64_t cumulative = 0;
     for (size_t i = 0; i < kBuckets.size(); ++i) {
+      cumulative += h.buckets[i].load(std::memory_order_relaxed);
       fmt::format_to(
           std::back_inserter(out), "sparouter_request_duration_seconds_bucket{} {}\n",
           label_text(durations_->names(), e->labels, "le", fmt::format("{}", kBuckets[i])),
-          h.buckets[i].load(std::memory_order_relaxed));
+          std::min(cumulative, count));
     }
-    const uint64_t count = h.count.load(std::memory_order_relaxed);
     fmt::format_to(std::back_inserter(out), "sparouter_request_duration_seconds_bucket{} {}\n",
                    label_text(durations_->names(), e->labels, "le", "+Inf"), count);
     fmt::format_to(std::back_inserter(out), "sparouter_request_duration_seconds_sum{} {}\n",

@@ -122,5 +122,23 @@ TEST(Metrics, CountsFromManyThreads) {
             std::string::npos);
 }
 
+// Buckets are cumulative with inclusive upper bounds ("le"); past the last one only +Inf counts.
+TEST(Metrics, HistogramBucketsAreCumulativeWithInclusiveBounds) {
+  Metrics m;
+  for (const int64_t us : {1, 5'000, 5'001, 10'000, 250'000, 300'000'000, 400'000'000}) {
+    m.on_request("g", "d", 200, us);
+  }
+  const std::string text = m.render_prometheus(nullptr);
+  const std::vector<std::pair<std::string, int>> want = {
+      {"0.005", 2}, {"0.01", 4},  {"0.025", 4}, {"0.05", 4}, {"0.1", 4},   {"0.25", 5},
+      {"0.5", 5},   {"1", 5},     {"2.5", 5},   {"5", 5},    {"10", 5},    {"30", 5},
+      {"60", 5},    {"120", 5},   {"300", 6},   {"+Inf", 7}};
+  for (const auto& [le, n] : want) {
+    const std::string line = "sparouter_request_duration_seconds_bucket{group=\"g\",le=\"" + le +
+                             "\"} " + std::to_string(n) + "\n";
+    EXPECT_NE(text.find(line), std::string::npos) << line << text;
+  }
+}
+
 }  // namespace
 }  // namespace sparouter::runtime
