@@ -562,7 +562,9 @@ async function flow(fakeA, fakeB) {
     await nav('/routing');
     const card = page.locator('section.group', { has: page.getByRole('heading', { name: 'code', exact: true }) });
     await card.getByText('alpha-large').first().waitFor();
-    await card.getByText('beta-1').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {
+    // beta-1 shows twice while the cached list is up (traffic split and table): a locator with
+    // two matches throws a strict-mode error at once, so wait for the first until none is left.
+    await card.getByText('beta-1').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {
       throw new Error('the cascaded deployments are still listed');
     });
   });
