@@ -15,5 +15,8 @@ void append_json_string(std::string& out, std::string_view s);
 // the JSON string of `model`. A span outside the body returns the body unchanged.
 std::string splice_model(std::string_view body, size_t offset, size_t length,
                          std::string_view model);
+// The same, written over `out` (its capacity reused: a recycled request allocates nothing).
+void splice_model_into(std::string& out, std::string_view body, size_t offset, size_t length,
+                       std::string_view model);
 
 }  // namespace sparouter::runtime

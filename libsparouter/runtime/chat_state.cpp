@@ -7,6 +7,8 @@ namespace {
 constexpr size_t kMaxSpares = 256;
 // A judge prompt can be large; a spare does not hold on to more than this.
 constexpr size_t kMaxKeptBytes = 64 * 1024;
+// An upstream with many rate-limit headers once: its answer's head is not kept.
+constexpr size_t kMaxKeptHeaders = 32;
 
 thread_local std::vector<std::unique_ptr<ChatState>> t_spares;
 
@@ -17,6 +19,10 @@ void empty_out(ChatState& s) {
   s.target = ChatTarget{};  // the Client and the keys
   s.error.reset();
   s.one.clear();
+  if (s.answer_headers.size() > kMaxKeptHeaders) http::Headers().swap(s.answer_headers);
+  http::ClientRequest& up = s.upstream_request;
+  if (up.body.capacity() > kMaxKeptBytes) std::string().swap(up.body);
+  if (up.headers.size() > kMaxKeptHeaders) http::Headers().swap(up.headers);
 }
 }  // namespace
 

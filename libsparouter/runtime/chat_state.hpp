@@ -33,6 +33,8 @@ struct ChatState {
   ChatTarget target;
   std::optional<ApiError> error;  // set when the request ends in our own error answer
   std::vector<Candidate> one;     // LiteLLM's single candidate
+  http::Headers answer_headers;   // the answer's head, rebuilt in place (ForwardPlan)
+  http::ClientRequest upstream_request;  // the request to the upstream, likewise
 };
 
 // Owns a ChatState taken from this thread's spares; hands it back on destruction (to the

@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <memory>
@@ -32,26 +33,49 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && http::iequals(s.substr(0, prefix.size()), prefix);
 }
 
-// The headers of an answer that came from a deployment.
+// The headers of an answer that came from a deployment, written over `h`: its strings keep the
+// capacity of earlier answers, so a recycled `h` (ChatState::answer_headers) costs no allocation
+// (five of our header names are longer than the strings' inline 15 bytes).
+void fill_answer_headers(http::Headers& h, const http::Headers& extra, const ForwardPlan& plan,
+                         const Candidate& c, size_t attempts, const http::Headers* upstream,
+                         std::string_view default_type) {
+  size_t n = 0;
+  const auto put = [&h, &n](std::string_view name, std::string_view value) {
+    if (n == h.size()) h.emplace_back();
+    h[n].name.assign(name);
+    h[n].value.assign(value);
+    ++n;
+  };
+  for (const auto& e : extra) put(e.name, e.value);
+  const std::string* type = upstream ? http::find_header(*upstream, "content-type") : nullptr;
+  put("Content-Type", type ? std::string_view(*type) : default_type);
+  if (upstream != nullptr) {
+    for (const auto& u : *upstream) {  // the provider's rate-limit hints are useful downstream
+      if (starts_with_ci(u.name, "x-ratelimit-")) put(u.name, u.value);
+    }
+  }
+  put("x-sparouter-group", plan.decision.group);
+  put("x-sparouter-deployment", c.deployment_id);
+  put("x-sparouter-provider", c.provider_id);
+  put("x-sparouter-route-source", to_string(plan.decision.source));
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, attempts).ptr;
+  put("x-sparouter-attempts", std::string_view(digits, static_cast<size_t>(end - digits)));
+  h.resize(n);
+}
+
 http::Headers answer_headers(const http::Headers& extra, const ForwardPlan& plan,
                              const Candidate& c, size_t attempts, const http::Headers* upstream,
                              std::string_view default_type) {
   http::Headers h;
-  h.reserve(extra.size() + 10);  // ours below, and a few rate-limit hints: one allocation
-  h.assign(extra.begin(), extra.end());
-  const std::string* type = upstream ? http::find_header(*upstream, "content-type") : nullptr;
-  h.push_back({"Content-Type", type ? *type : std::string(default_type)});
-  if (upstream != nullptr) {
-    for (const auto& u : *upstream) {  // the provider's rate-limit hints are useful downstream
-      if (starts_with_ci(u.name, "x-ratelimit-")) h.push_back(u);
-    }
-  }
-  h.push_back({"x-sparouter-group", plan.decision.group});
-  h.push_back({"x-sparouter-deployment", std::string(c.deployment_id)});
-  h.push_back({"x-sparouter-provider", std::string(c.provider_id)});
-  h.push_back({"x-sparouter-route-source", std::string(to_string(plan.decision.source))});
-  h.push_back({"x-sparouter-attempts", std::to_string(attempts)});
+  h.reserve(extra.size() + 10);  // ours, and a few rate-limit hints: one allocation
+  fill_answer_headers(h, extra, plan, c, attempts, upstream, default_type);
   return h;
+}
+
+// Where a success's headers are built: the request's recycled vector when it has one.
+http::Headers& head_scratch(const ForwardPlan& plan, http::Headers& local) {
+  return plan.answer_headers != nullptr ? *plan.answer_headers : local;
 }
 
 // The whole body, at most `limit` bytes.
@@ -167,8 +191,10 @@ asio::awaitable<StreamEnd> pass_stream(ForwardEnv& env, const ForwardPlan& plan,
 
   const int status = ex.status();
   const bool translated = translates(c.provider_kind);
-  const http::Headers headers = answer_headers(
-      extra, plan, c, attempt, translated ? nullptr : &ex.headers(), "text/event-stream");
+  http::Headers local;
+  http::Headers& headers = head_scratch(plan, local);
+  fill_answer_headers(headers, extra, plan, c, attempt, translated ? nullptr : &ex.headers(),
+                      "text/event-stream");
   const int64_t first_byte_us = since_us(t0);
   summary.status = status;
   Outcome end = Outcome::kSuccess;
@@ -328,14 +354,18 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
     summary.attempts = static_cast<int>(i + 1);
     summary.deployment = std::string(c.deployment_id);
     summary.provider = std::string(c.provider_id);
-    auto built = build_upstream_request(c, key_for(env, plan, c), plan.call);
-    if (!built) {
+    std::unique_ptr<http::ClientRequest> own;  // only without the request's recycled one
+    http::ClientRequest& request = plan.upstream_request != nullptr
+                                       ? *plan.upstream_request
+                                       : *(own = std::make_unique<http::ClientRequest>());
+    const Status built = build_upstream_request_into(request, c, key_for(env, plan, c), plan.call);
+    if (!built.ok()) {
       answer = refused_answer(extra, plan, c, i + 1, built.error(), summary);
       break;
     }
     if (plan.report_health) env.router.begin_attempt(plan.decision, c);
     const auto t0 = SteadyClock::now();
-    auto sent = co_await env.client.send(built.value());
+    auto sent = co_await env.client.send(request);
     if (!sent) {
       const Outcome o = outcome_from_client_error(sent.error());
       finish_attempt(env, plan, c, o, error_kind(sent.error()), since_us(t0));
@@ -393,9 +423,11 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
         }
         body.value() = std::move(translated.value());
       }
-      const http::Headers headers =
-          answer_headers(extra, plan, c, i + 1,
-                         translates(c.provider_kind) ? nullptr : &ex->headers(), "application/json");
+      http::Headers local;
+      http::Headers& headers = head_scratch(plan, local);
+      fill_answer_headers(headers, extra, plan, c, i + 1,
+                          translates(c.provider_kind) ? nullptr : &ex->headers(),
+                          "application/json");
       finish_attempt(env, plan, c, Outcome::kSuccess, "success", since_us(t0));
       summary.status = status;
       co_await w.send(status, headers, body.value());

@@ -35,6 +35,11 @@ struct ForwardPlan {
   bool override_key = false;  // use `key` instead of the provider's credentials
   std::string_view key;
   ClientCall call;
+  // Where a success's headers are built, reused from request to request (no allocation once
+  // warm); null: a vector of its own. Only the answer's own coroutine touches it.
+  http::Headers* answer_headers = nullptr;
+  // The same for the request to the upstream, rebuilt for every attempt.
+  http::ClientRequest* upstream_request = nullptr;
 };
 
 // Answers the client through `w` (success, the passed-through 4xx, or the "every deployment

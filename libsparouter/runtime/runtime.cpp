@@ -118,16 +118,18 @@ struct Runtime::Impl {
   }
 
   // Routes the body and finds where it goes (this worker's Client, direct or LiteLLM).
+  CredentialsPtr current_credentials() const {
+    std::lock_guard lock(credentials_mu);
+    return credentials;
+  }
+
   std::optional<ApiError> route(std::string_view body, const asio::any_io_executor& executor,
                                 Decision& decision, ChatTarget& target) {
     if (Status st = router.route(body, decision); !st.ok()) return route_error(st.error());
     auto got_client = client_for(executor);
     if (!got_client) return api_error_from(got_client.error());
     target.client = std::move(got_client.value());
-    {
-      std::lock_guard lock(credentials_mu);
-      target.credentials = credentials;
-    }
+    target.credentials = current_credentials();
     // Direct, or LiteLLM (the applied settings win over the environment).
     const Settings& settings = config_of(*decision.snapshot).settings;
     target.timeout_ms = settings.timeout_ms;
@@ -176,10 +178,7 @@ void Runtime::set_credentials(CredentialsPtr credentials) {
   impl_->credentials = std::move(credentials);
 }
 
-CredentialsPtr Runtime::credentials() const {
-  std::lock_guard lock(impl_->credentials_mu);
-  return impl_->credentials;
-}
+CredentialsPtr Runtime::credentials() const { return impl_->current_credentials(); }
 
 bool Runtime::authorized(const http::Request& req) const {
   const auto& keys = impl_->options.router_api_keys;
@@ -230,13 +229,16 @@ asio::awaitable<std::optional<ApiError>> ask_judge(Router& router, ForwardEnv& e
   co_return std::nullopt;
 }
 
+// The 401 of both /v1 endpoints; error_headers() adds its WWW-Authenticate.
+ApiError unauthorized() {
+  return ApiError{401, ErrorType::kAuthentication,
+                  "missing or invalid API key: send Authorization: Bearer <key>", "",
+                  "invalid_api_key"};
+}
+
 // The checks before routing, in order; nullopt when the request may go on.
 std::optional<ApiError> admit(const Runtime& runtime, const http::Request& req, size_t max_body) {
-  if (!runtime.authorized(req)) {
-    return ApiError{401, ErrorType::kAuthentication,
-                    "missing or invalid API key: send Authorization: Bearer <key>", "",
-                    "invalid_api_key"};
-  }
+  if (!runtime.authorized(req)) return unauthorized();
   if (!is_json_content_type(req.header("content-type"))) {
     return ApiError{415, ErrorType::kInvalidRequest, "Content-Type must be application/json", "",
                     "unsupported_media_type"};
@@ -283,8 +285,10 @@ asio::awaitable<void> Runtime::chat_completions(http::Request& req, http::Respon
     summary.route_source = std::string(to_string(decision.source));
     const ClientCall call{req.body, decision.model_offset, decision.model_length,
                           decision.stream, request_id};
-    const ForwardPlan plan = plan_for(decision, state->target, state->target.timeout_ms, call,
-                                      state->one);
+    ForwardPlan plan = plan_for(decision, state->target, state->target.timeout_ms, call,
+                                state->one);
+    plan.answer_headers = &state->answer_headers;
+    plan.upstream_request = &state->upstream_request;
     co_await forward(*env, plan, w, extra_headers, summary);
   } else {
     summary.status = error->status;
@@ -303,12 +307,10 @@ asio::awaitable<void> Runtime::list_models(http::Request& req, http::ResponseWri
   summary = RequestSummary{};
   const http::Headers none;
   if (!authorized(req)) {
-    const ApiError e{401, ErrorType::kAuthentication,
-                     "missing or invalid API key: send Authorization: Bearer <key>", "",
-                     "invalid_api_key"};
+    const ApiError e = unauthorized();
     summary.status = e.status;
     summary.error_code = e.code;
-    const http::Headers more{{"WWW-Authenticate", "Bearer"}};
+    const http::Headers more = error_headers(e);
     co_await send_error(w, extra_headers, more, e);
     co_return;
   }

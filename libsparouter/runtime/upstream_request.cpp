@@ -1,5 +1,8 @@
 #include "runtime/upstream_request.hpp"
 
+#include <chrono>
+#include <string>
+
 #include "http/url.hpp"
 #include "runtime/anthropic.hpp"
 #include "runtime/body_splice.hpp"
@@ -10,11 +13,31 @@ namespace sparouter::runtime {
 namespace {
 constexpr std::string_view kDefaultAzureApiVersion = "2024-06-01";
 
-void common_headers(http::ClientRequest& r, const ClientCall& call) {
-  r.headers.reserve(5);  // these, a credential and a version: one allocation
-  r.headers.push_back({"Content-Type", "application/json"});
-  r.headers.push_back({"Accept", call.stream ? "text/event-stream" : "application/json"});
-  if (!call.request_id.empty()) r.headers.push_back({"x-request-id", std::string(call.request_id)});
+// Writes headers over an existing vector: its strings keep their capacity.
+class HeaderFiller {
+ public:
+  explicit HeaderFiller(http::Headers& h) : h_(h) {
+    h_.reserve(5);  // the common ones, a credential and a version: one allocation
+  }
+  ~HeaderFiller() { h_.resize(n_); }
+  HeaderFiller(const HeaderFiller&) = delete;
+  HeaderFiller& operator=(const HeaderFiller&) = delete;
+
+  std::string& put(std::string_view name, std::string_view value) {
+    if (n_ == h_.size()) h_.emplace_back();
+    h_[n_].name.assign(name);
+    return h_[n_++].value.assign(value);
+  }
+
+ private:
+  http::Headers& h_;
+  size_t n_ = 0;
+};
+
+void common_headers(HeaderFiller& h, const ClientCall& call) {
+  h.put("Content-Type", "application/json");
+  h.put("Accept", call.stream ? "text/event-stream" : "application/json");
+  if (!call.request_id.empty()) h.put("x-request-id", call.request_id);
 }
 }  // namespace
 
@@ -37,6 +60,12 @@ std::string_view kind_name(ProviderKind kind) noexcept {
 }
 
 std::string join_url(std::string_view base, std::string_view path) {
+  std::string out;
+  join_url_into(out, base, path);
+  return out;
+}
+
+void join_url_into(std::string& out, std::string_view base, std::string_view path) {
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
   // "/v1/messages" on a base ending in "/v1": drop the repeated segment.
   if (path.size() > 1) {
@@ -47,60 +76,67 @@ std::string join_url(std::string_view base, std::string_view path) {
       path.remove_prefix(first.size());
     }
   }
-  std::string out;
-  out.reserve(base.size() + path.size());  // one allocation
+  out.clear();
+  out.reserve(base.size() + path.size());  // at most one allocation
   out.append(base).append(path);
-  return out;
 }
 
 Result<http::ClientRequest> build_upstream_request(const Candidate& c, std::string_view key,
                                                    const ClientCall& call) {
   http::ClientRequest r;
-  r.method = "POST";
-  common_headers(r, call);
+  if (Status st = build_upstream_request_into(r, c, key, call); !st.ok()) return st.error();
+  return r;
+}
+
+Status build_upstream_request_into(http::ClientRequest& r, const Candidate& c,
+                                   std::string_view key, const ClientCall& call) {
+  r.method.assign("POST");
+  r.first_byte_timeout = r.total_timeout = std::chrono::milliseconds(0);
   if (c.timeout_ms > 0) {
     r.first_byte_timeout = std::chrono::milliseconds(c.timeout_ms);
     if (!call.stream) r.total_timeout = std::chrono::milliseconds(c.timeout_ms);
   }
+  HeaderFiller h(r.headers);
+  common_headers(h, call);
   switch (c.provider_kind) {
     case ProviderKind::kOpenai:
     case ProviderKind::kOpenaiCompatible:
-      r.url = join_url(c.base_url, "/chat/completions");
-      if (!key.empty()) r.headers.push_back({"Authorization", "Bearer " + std::string(key)});
+      join_url_into(r.url, c.base_url, "/chat/completions");
+      if (!key.empty()) h.put("Authorization", "Bearer ").append(key);
       break;
     case ProviderKind::kOllama:
-      r.url = join_url(c.base_url, "/v1/chat/completions");
-      if (!key.empty()) r.headers.push_back({"Authorization", "Bearer " + std::string(key)});
+      join_url_into(r.url, c.base_url, "/v1/chat/completions");
+      if (!key.empty()) h.put("Authorization", "Bearer ").append(key);
       break;
     case ProviderKind::kAzure: {
       std::string path = "/openai/deployments/" + http::percent_encode_segment(c.model) +
                          "/chat/completions?api-version=";
       path += c.api_version.empty() ? kDefaultAzureApiVersion : c.api_version;
-      r.url = join_url(c.base_url, path);
-      if (!key.empty()) r.headers.push_back({"api-key", std::string(key)});
+      join_url_into(r.url, c.base_url, path);
+      if (!key.empty()) h.put("api-key", key);
       break;
     }
     case ProviderKind::kAnthropic: {
-      r.url = join_url(c.base_url, "/v1/messages");
-      if (!key.empty()) r.headers.push_back({"x-api-key", std::string(key)});
-      r.headers.push_back({"anthropic-version", "2023-06-01"});
+      join_url_into(r.url, c.base_url, "/v1/messages");
+      if (!key.empty()) h.put("x-api-key", key);
+      h.put("anthropic-version", "2023-06-01");
       auto body = anthropic::translate_request(call.body, c.model, call.stream);
       if (!body) return body.error();
       r.body = std::move(body.value());
-      return r;
+      return {};
     }
     case ProviderKind::kGemini: {
       // The key goes in a header, never in the URL (?key=), which logs and errors may show.
-      r.url = join_url(c.base_url, gemini::request_path(c.base_url, c.model, call.stream));
-      if (!key.empty()) r.headers.push_back({"x-goog-api-key", std::string(key)});
+      join_url_into(r.url, c.base_url, gemini::request_path(c.base_url, c.model, call.stream));
+      if (!key.empty()) h.put("x-goog-api-key", key);
       auto body = gemini::translate_request(call.body, c.model);
       if (!body) return body.error();
       r.body = std::move(body.value());
-      return r;
+      return {};
     }
   }
-  r.body = splice_model(call.body, call.model_offset, call.model_length, c.model);
-  return r;
+  splice_model_into(r.body, call.body, call.model_offset, call.model_length, c.model);
+  return {};
 }
 
 }  // namespace sparouter::runtime

@@ -26,6 +26,7 @@ std::string_view kind_name(ProviderKind kind) noexcept;
 // "base" + "/path", with exactly one slash between; when the base already ends in the first
 // segment of `path` (e.g. ".../v1" and "/v1/messages") that segment is not repeated.
 std::string join_url(std::string_view base, std::string_view path);
+void join_url_into(std::string& out, std::string_view base, std::string_view path);
 
 // The upstream request for `c`:
 // - openai, openai_compatible: POST {base}/chat/completions, Authorization: Bearer <key>;
@@ -39,5 +40,9 @@ std::string join_url(std::string_view base, std::string_view path);
 // timeout caps the first byte (and, for a non-streamed answer, the whole exchange).
 Result<http::ClientRequest> build_upstream_request(const Candidate& c, std::string_view key,
                                                    const ClientCall& call);
+// The same, written over every field of `r`: its strings and vector keep their capacity, so a
+// request recycled from one client request to the next is built without allocating.
+Status build_upstream_request_into(http::ClientRequest& r, const Candidate& c,
+                                   std::string_view key, const ClientCall& call);
 
 }  // namespace sparouter::runtime

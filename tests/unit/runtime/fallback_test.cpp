@@ -15,6 +15,7 @@ using testing::Bench;
 using testing::chat_body;
 using testing::ConfigBuilder;
 using testing::fake;
+using testing::Reply;
 
 class Fallback : public ::testing::Test {
  protected:
@@ -103,6 +104,36 @@ TEST_F(Fallback, On429RetryAfterCoolsTheDeploymentDown) {
   bench_->clock().advance(31'000);
   r = bench_->call(chat_body("g", "hi"));
   EXPECT_EQ(r.header("x-sparouter-deployment"), "a");
+}
+
+// The answer's head is rebuilt in a vector recycled from request to request (ChatState): each
+// answer carries its own values, each header once.
+TEST_F(Fallback, EachAnswerHasItsOwnHeadersOnce) {
+  start(tiers().c);
+  Fault f;
+  f.status = 500;
+  a_->set_fault(f);
+  const auto count = [](const Reply& r, std::string_view name) {
+    size_t n = 0;
+    for (const auto& h : r.headers) n += http::iequals(h.name, name) ? 1 : 0;
+    return n;
+  };
+  const struct {
+    const char* deployment;
+    const char* attempts;
+  } expected[] = {{"b", "2"}, {"a", "1"}, {"a", "1"}};
+  for (const auto& e : expected) {
+    const auto r = bench_->call(chat_body("g", "hi"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-sparouter-deployment"), e.deployment);
+    EXPECT_EQ(r.header("x-sparouter-provider"), std::string("p") + e.deployment);
+    EXPECT_EQ(r.header("x-sparouter-attempts"), e.attempts);
+    for (const char* name : {"content-type", "x-request-id", "x-sparouter-group",
+                             "x-sparouter-deployment", "x-sparouter-provider",
+                             "x-sparouter-route-source", "x-sparouter-attempts"}) {
+      EXPECT_EQ(count(r, name), 1u) << name;
+    }
+  }
 }
 
 TEST_F(Fallback, On429HttpDateRetryAfter) {

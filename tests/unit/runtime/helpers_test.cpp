@@ -21,6 +21,15 @@ TEST(BodySplice, ReplacesTheTokenAndEscapes) {
   EXPECT_EQ(splice_model(body, body.size(), 3, "x"), body);  // a span outside: unchanged
 }
 
+TEST(BodySplice, IntoAUsedStringLeavesNothingOfItsOldContent) {
+  const std::string body = R"({"model":"g","x":1})";
+  std::string out(4096, '#');  // a longer earlier body: its capacity is reused
+  splice_model_into(out, body, body.find("\"g\""), 3, "m");
+  EXPECT_EQ(out, R"({"model":"m","x":1})");
+  splice_model_into(out, body, body.size(), 3, "m");  // a span outside: the body as it is
+  EXPECT_EQ(out, body);
+}
+
 TEST(RetryAfter, SecondsAndDates) {
   const std::time_t now = 1'700'000'000;  // 2023-11-14T22:13:20Z
   EXPECT_EQ(parse_retry_after("7", now), 7000);
@@ -106,6 +115,59 @@ TEST(UpstreamRequest, PerKind) {
             "https://generativelanguage.googleapis.com/v1beta/models/"
             "gemini-2.0-flash:streamGenerateContent?alt=sse");
   EXPECT_EQ(*http::find_header(r->headers, "x-goog-api-key"), "k");
+}
+
+// One request rebuilt over and over (as a recycled ChatState does) must come out exactly as a
+// fresh one each time: no header, timeout or byte of an earlier attempt may stay behind.
+TEST(UpstreamRequest, RebuiltInPlaceEqualsAFreshBuild) {
+  const std::string long_body =
+      R"({"model":"g","messages":[{"role":"user","content":")" + std::string(3000, 'x') + R"("}]})";
+  const std::string short_body = R"({"model":"g","messages":[]})";
+  struct Step {
+    ProviderKind kind;
+    std::string base_url;
+    std::string key;
+    const std::string* body;
+    bool stream;
+    int64_t timeout_ms;
+    std::string request_id;
+  };
+  const std::vector<Step> steps = {
+      {ProviderKind::kAnthropic, "https://api.anthropic.com", "ak", &long_body, false, 900, "r-1"},
+      {ProviderKind::kOpenai, "https://api.openai.com/v1", "sk-1", &long_body, false, 1500,
+       "a-request-id-longer-than-fifteen"},
+      {ProviderKind::kOllama, "http://localhost:11434", "", &short_body, true, 0, ""},
+      {ProviderKind::kAzure, "https://x.openai.azure.com", "az", &short_body, false, 0, "r-3"},
+      {ProviderKind::kGemini, "https://generativelanguage.googleapis.com", "gk", &long_body, true,
+       700, "r-4"},
+      {ProviderKind::kOpenaiCompatible, "http://127.0.0.1:9/v1", "", &short_body, false, 0, ""},
+  };
+  http::ClientRequest reused;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    SCOPED_TRACE(i);
+    const Step& s = steps[i];
+    Candidate c;
+    c.deployment_id = "d";
+    c.provider_kind = s.kind;
+    c.base_url = s.base_url;
+    const std::string model = "model-" + std::to_string(i);  // Candidate holds views
+    c.model = model;
+    c.timeout_ms = s.timeout_ms;
+    const ClientCall call{*s.body, s.body->find("\"g\""), 3, s.stream, s.request_id};
+    ASSERT_TRUE(build_upstream_request_into(reused, c, s.key, call).ok());
+    const auto fresh = build_upstream_request(c, s.key, call);
+    ASSERT_TRUE(fresh.ok());
+    EXPECT_EQ(reused.method, fresh->method);
+    EXPECT_EQ(reused.url, fresh->url);
+    EXPECT_EQ(reused.body, fresh->body);
+    EXPECT_EQ(reused.first_byte_timeout, fresh->first_byte_timeout);
+    EXPECT_EQ(reused.total_timeout, fresh->total_timeout);
+    ASSERT_EQ(reused.headers.size(), fresh->headers.size());
+    for (size_t h = 0; h < reused.headers.size(); ++h) {
+      EXPECT_EQ(reused.headers[h].name, fresh->headers[h].name);
+      EXPECT_EQ(reused.headers[h].value, fresh->headers[h].value);
+    }
+  }
 }
 
 TEST(Anthropic, RequestTranslation) {
