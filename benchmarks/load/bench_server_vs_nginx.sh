@@ -6,7 +6,7 @@
 #   nginx: proxy_pass to the upstream with keep-alive connections
 # For each: wrk at 32 and 128 connections (requests/s, p99, CPU per request of the server
 # process), RSS idle and at peak; time to first byte of a streamed answer (sparouter-fake-upstream
-# as the upstream, curl, median of N) through each.
+# as the upstream, ttfb_pairs.py, median of N alternating pairs) through each.
 #
 #   benchmarks/load/bench_server_vs_nginx.sh [build dir]
 # Environment: DURATION (10 s), ROUNDS (2, alternating order), THREADS (1: server threads and
@@ -195,7 +195,8 @@ SR_PEAK_RSS=$(rss_kb "$SR_PID" VmHWM)
 NG_PEAK_RSS=$(rss_kb "$NGINX_PID" VmHWM)
 echo "RSS sparouter idle $((SR_IDLE_RSS / 1024)) MiB (goal <= 20), peak $((SR_PEAK_RSS / 1024)) MiB (goal <= 64); nginx idle $((NG_IDLE_RSS / 1024)) MiB, peak $((NG_PEAK_RSS / 1024)) MiB"
 
-# Time to first byte of a streamed answer: sparouter (explicit group -> fake upstream) vs nginx.
+# Time to first byte of a streamed answer: sparouter (explicit group -> fake upstream) vs nginx,
+# a new connection per sample.
 python3 - "$SR_PORT" "http://127.0.0.1:$FAKE_PORT/v1" <<'PY'
 import json, sys, urllib.request
 port, base = sys.argv[1], sys.argv[2]
@@ -209,13 +210,8 @@ api("POST", "/api/routing/groups/streamer/deployments", {"provider_id": "stream"
 api("POST", "/api/apply", {})
 PY
 STREAM_BODY='{"model":"streamer","stream":true,"messages":[{"role":"user","content":"hi"}]}'
-ttfb_median() {  # <url>: median time_starttransfer in microseconds
-  for _ in $(seq "$TTFB_N"); do
-    "${LOAD_PIN[@]}" curl -s -o /dev/null -w '%{time_starttransfer}\n' -H 'Content-Type: application/json' -d "$STREAM_BODY" "$1"
-  done | sort -n | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)] * 1e6}'
-}
-for round in 1 2; do
-  SR_TTFB=$(ttfb_median "http://127.0.0.1:$SR_PORT/v1/chat/completions")
-  NG_TTFB=$(ttfb_median "http://127.0.0.1:$NGINX_STREAM_PORT/v1/chat/completions")
-  echo "time to first streamed byte (median of $TTFB_N, round $round): sparouter ${SR_TTFB} us, nginx ${NG_TTFB} us, added $((SR_TTFB - NG_TTFB)) us (goal <= 50)"
+for round in 1 2; do  # samples alternate between the two proxies (ttfb_pairs.py says why)
+  read -r _ SR_TTFB _ NG_TTFB _ ADDED < <("${LOAD_PIN[@]}" python3 "$HERE/ttfb_pairs.py" "$TTFB_N" "$STREAM_BODY" \
+    "sparouter=http://127.0.0.1:$SR_PORT/v1/chat/completions" "nginx=http://127.0.0.1:$NGINX_STREAM_PORT/v1/chat/completions")
+  echo "time to first streamed byte (median of $TTFB_N alternating pairs, round $round): sparouter ${SR_TTFB} us, nginx ${NG_TTFB} us, added ${ADDED} us as the median of paired differences (goal <= 50)"
 done
