@@ -151,31 +151,52 @@ local f = io.open("$WORK/body.json", "rb"); wrk.body = f:read("*a"); f:close()
 LUA
 
 HZ=$(getconf CLK_TCK)
-# run_one <pid> <port> <connections>: prints "rps requests cpu_s p99_ms errors"
+# Wake-ups of other tasks the proxy causes per request (perf's sched:sched_waking, when perf can
+# count it). Waking the load generator or the upstream asleep on CPU 0 is costly on a virtual
+# machine (an interrupt to a halted vCPU), and a slower proxy leaves CPU 0 idle more often: this
+# column explains much of the run-to-run spread of CPU per request.
+WAKE_PERF=0
+if command -v perf > /dev/null && perf stat -e sched:sched_waking -x, -o /dev/null -- true 2> /dev/null; then
+  WAKE_PERF=1
+fi
+# run_one <pid> <port> <connections>: prints "rps requests cpu_s p99_ms wakeups errors"
 run_one() {
-  local pid=$1 port=$2 c=$3 before after out
+  local pid=$1 port=$2 c=$3 before after out perf_pid=""
   "${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d2s -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
+  if [[ $WAKE_PERF == 1 ]]; then
+    local pids
+    pids=$(echo "$pid" $(cat /proc/"$pid"/task/*/children 2> /dev/null) | tr ' ' ',')
+    perf stat -e sched:sched_waking -x, -p "$pids" -o "$WORK/wake.txt" -- sleep "$DURATION" 2> /dev/null &
+    perf_pid=$!
+  fi
   before=$(cpu_ticks "$pid")
   out=$("${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions")
   after=$(cpu_ticks "$pid")
+  local wakeups=-1
+  if [[ -n $perf_pid ]] && wait "$perf_pid"; then
+    wakeups=$(awk -F, '/sched_waking/ {print $1}' "$WORK/wake.txt")
+    [[ $wakeups =~ ^[0-9]+$ ]] || wakeups=-1
+  fi
   local rps requests p99 errors
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v/=1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v*=1000}; print v}')
   errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {gsub(/ +/," "); printf "%s;", $0}')
-  echo "$rps $requests $(awk -v t=$((after - before)) -v hz="$HZ" 'BEGIN {printf "%.3f", t / hz}') $p99 ${errors:-none}"
+  echo "$rps $requests $(awk -v t=$((after - before)) -v hz="$HZ" 'BEGIN {printf "%.3f", t / hz}') $p99 $wakeups ${errors:-none}"
 }
 
 echo "sparouter-server vs nginx reverse proxy; ~1 KB chat bodies (model auto), wrk -t1 -d${DURATION}s x ${ROUNDS} rounds, ${THREADS} server thread(s)/worker(s), $(nproc) cores, $([[ ${#PROXY_PIN[@]} -gt 0 ]] && echo "proxy on CPU 1, load on CPU 0" || echo "unpinned"), load $(cut -d' ' -f1 /proc/loadavg)"
-printf "%-6s %-10s %11s %9s %11s %8s  %s\n" conns server "requests/s" "p99 ms" "cpu us/req" "ratio" "errors"
+printf "%-6s %-10s %11s %9s %11s %8s %9s  %s\n" conns server "requests/s" "p99 ms" "cpu us/req" "ratio" "wake/req" "errors"
 for c in 32 128; do
   declare -A REQ=( [sparouter]=0 [nginx]=0 ) CPU=( [sparouter]=0 [nginx]=0 ) P99=( [sparouter]=0 [nginx]=0 ) ERR=( [sparouter]="" [nginx]="" )
+  declare -A WAKE=( [sparouter]=0 [nginx]=0 )
   for round in $(seq "$ROUNDS"); do
     if (( round % 2 == 1 )); then order="sparouter nginx"; else order="nginx sparouter"; fi
     for name in $order; do
       if [[ $name == sparouter ]]; then pid=$SR_PID port=$SR_PORT; else pid=$NGINX_PID port=$NGINX_PORT; fi
-      read -r rps req cpu p99 errors < <(run_one "$pid" "$port" "$c")
+      read -r rps req cpu p99 wakeups errors < <(run_one "$pid" "$port" "$c")
       REQ[$name]=$((REQ[$name] + req))
+      if (( wakeups < 0 || WAKE[$name] < 0 )); then WAKE[$name]=-1; else WAKE[$name]=$((WAKE[$name] + wakeups)); fi
       CPU[$name]=$(awk -v a="${CPU[$name]}" -v b="$cpu" 'BEGIN {print a + b}')
       P99[$name]=$(awk -v a="${P99[$name]}" -v b="$p99" 'BEGIN {print (b > a) ? b : a}')  # worst round
       [[ $errors == none ]] || ERR[$name]+="$errors"
@@ -186,7 +207,8 @@ for c in 32 128; do
     cpu_us=$(awk -v c="${CPU[$name]}" -v n="${REQ[$name]}" 'BEGIN {printf "%.1f", c * 1e6 / n}')
     if [[ $name == nginx ]]; then NG_RPS=$rps NG_CPU=$cpu_us NG_P99=${P99[nginx]}; ratio="1.00"
     else ratio=$(awk -v a="$rps" -v b="$NG_RPS" 'BEGIN {printf "%.2f", a / b}'); fi
-    printf "%-6s %-10s %11s %9s %11s %8s  %s\n" "$c" "$name" "$rps" "${P99[$name]}" "$cpu_us" "$ratio" "${ERR[$name]:-none}"
+    wake=$(awk -v w="${WAKE[$name]}" -v n="${REQ[$name]}" 'BEGIN {if (w < 0) print "n/a"; else printf "%.3f", w / n}')
+    printf "%-6s %-10s %11s %9s %11s %8s %9s  %s\n" "$c" "$name" "$rps" "${P99[$name]}" "$cpu_us" "$ratio" "$wake" "${ERR[$name]:-none}"
   done
   awk -v sr="$rps" -v ng="$NG_RPS" -v sc="$cpu_us" -v nc="$NG_CPU" -v sp="${P99[sparouter]}" -v np="$NG_P99" -v c="$c" 'BEGIN {
     printf "  c=%d ratios sparouter/nginx: requests/s %.2fx (goal >= 0.9 at c=32), cpu/request %.2fx (<= 1.3), p99 %.2fx (<= 1.5)\n", c, sr/ng, sc/nc, sp/np }'
