@@ -250,7 +250,10 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
                                             asio::buffer(request.body.data(), request.body.size())};
   std::error_code ec;
-  if (!conn->write_now(buffers, ec) && !ec) ec = co_await conn->write(buffers[0], buffers[1]);
+  if (!(options_.batch_writes && conn->write_later(buffers)) && !conn->write_now(buffers, ec) &&
+      !ec) {
+    ec = co_await conn->write(buffers[0], buffers[1]);
+  }
   if (ec) {
     ClientError err = io_error(*conn, ec, true, false, false);
     pool_.discard(conn);
@@ -258,6 +261,11 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
   }
   for (;;) {
     const size_t n = co_await conn->read_some(ec);
+    if (ec && conn->write_error()) {  // the request held back for the turn did not go out
+      ClientError err = io_error(*conn, conn->write_error(), true, false, false);
+      pool_.discard(conn);
+      co_return err;
+    }
     if (ec == asio::error::eof && conn->timed_out() == TimeoutPhase::kNone) {
       const bool started = parser.started();
       if (parser.finish().event == ResponseParser::Event::kMessage) break;

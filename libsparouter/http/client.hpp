@@ -31,6 +31,9 @@ struct ClientOptions {
   std::chrono::milliseconds total_timeout{600'000};
   PoolOptions pool;
   size_t max_response_head_bytes = 64 * 1024;
+  // Plain-TCP requests (up to 64 KB) are sent at the end of the event loop's turn, together
+  // (write_batch.hpp). Only when the client's executor is an io_context run by one thread.
+  bool batch_writes = false;
 };
 
 struct ClientRequest {

@@ -90,6 +90,53 @@ bool ClientConnection::write_now(std::array<asio::const_buffer, 2>& buffers, std
   return http::write_now(*plain_, buffers, ec) == WriteNow::kAll;  // non-blocking since connect()
 }
 
+bool ClientConnection::write_later(const std::array<asio::const_buffer, 2>& buffers) {
+  const size_t size = asio::buffer_size(buffers);
+  if (!open_ || tls_ || !pending_.empty() || write_error_ || size > kMaxDeferredBytes) {
+    return false;
+  }
+  pending_.reserve(size);
+  for (const auto& b : buffers) pending_.append(static_cast<const char*>(b.data()), b.size());
+  if (pending_.empty()) return true;
+  WriteBatch::of(executor_).defer(shared_from_this(), executor_);
+  return true;
+}
+
+void ClientConnection::flush_deferred() noexcept {
+  if (pending_.empty()) return;
+  if (!open_ || closed_) {  // closed meanwhile (cancelled, timed out): nobody waits for it
+    pending_.clear();
+    return;
+  }
+  std::array buffers{asio::const_buffer(pending_.data(), pending_.size())};
+  std::error_code ec;
+  switch (http::write_now(*plain_, buffers, ec)) {
+    case WriteNow::kAll:
+      pending_.clear();
+      return;
+    case WriteNow::kFailed:
+      pending_.clear();
+      fail_write(ec);
+      return;
+    case WriteNow::kPartial:
+      break;
+  }
+  // The rest, while the read for the answer waits; pending_ stays untouched until it is out
+  // (alive() is false meanwhile, so the pool never hands the connection on).
+  asio::async_write(*plain_, buffers,
+                    [self = shared_from_this()](std::error_code e, size_t /*written*/) {
+                      self->pending_.clear();
+                      if (e && e != asio::error::operation_aborted) self->fail_write(e);
+                    });
+}
+
+void ClientConnection::fail_write(std::error_code ec) noexcept {
+  write_error_ = ec;
+  std::error_code ignored;
+  // The request did not go out whole: end the read that waits for its answer (EOF).
+  if (plain_ && open_) plain_->shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
 asio::awaitable<std::error_code> ClientConnection::write(asio::const_buffer head_bytes,
                                                          asio::const_buffer body) {
   std::error_code ec;
@@ -154,7 +201,7 @@ void ClientConnection::close() noexcept {
 }
 
 bool ClientConnection::reusable() const noexcept {
-  if (!open_ || closed_) return false;
+  if (!alive()) return false;
   char c;
   const ssize_t n = ::recv(const_cast<ClientConnection*>(this)->raw().native_handle(), &c, 1,
                            MSG_PEEK | MSG_DONTWAIT);

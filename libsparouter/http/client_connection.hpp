@@ -16,12 +16,14 @@
 #include "http/response_parser.hpp"
 #include "http/tls_config.hpp"
 #include "http/url.hpp"
+#include "http/write_batch.hpp"
 
 namespace sparouter::http {
 
 class TlsStream;
 
-class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
+class ClientConnection final : public std::enable_shared_from_this<ClientConnection>,
+                               public DeferredWriter {
  public:
   using Clock = std::chrono::steady_clock;
 
@@ -37,6 +39,13 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   // so over TLS).
   bool write_now(std::array<asio::const_buffer, 2>& buffers, std::error_code& ec);
   asio::awaitable<std::error_code> write(asio::const_buffer head_bytes, asio::const_buffer body);
+  // Plain TCP, up to kMaxDeferredBytes: copies the buffers and sends them at the end of this turn
+  // of the event loop, with the turn's other requests (write_batch.hpp); true when taken. A send
+  // that fails then shuts the socket down, so the read waiting for the answer ends, and
+  // write_error() says why.
+  bool write_later(const std::array<asio::const_buffer, 2>& buffers);
+  const std::error_code& write_error() const noexcept { return write_error_; }
+  void flush_deferred() noexcept override;
   asio::awaitable<size_t> read_some(std::error_code& ec);
 
   // After the deadline the connection is closed and timed_out() names the phase.
@@ -47,8 +56,11 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   // Idle and usable: open, and the peer has neither closed nor sent anything since. One
   // recv(MSG_PEEK) system call.
   bool reusable() const noexcept;
-  // Open and not closed on our side; says nothing about the peer. No system call.
-  bool alive() const noexcept { return open_ && !closed_; }
+  // Open and not closed on our side, no write held back or failed; says nothing about the peer.
+  // No system call.
+  bool alive() const noexcept {
+    return open_ && !closed_ && pending_.empty() && !write_error_;
+  }
   const std::string& origin() const noexcept { return origin_; }
 
   ResponseParser& parser() noexcept { return parser_; }
@@ -62,6 +74,8 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
 
  private:
   static constexpr size_t kBufferBytes = 16 * 1024;
+  static constexpr size_t kMaxDeferredBytes = 64 * 1024;  // larger requests go at once
+  void fail_write(std::error_code ec) noexcept;
   asio::awaitable<void> watchdog(std::shared_ptr<ClientConnection> self);
   asio::ip::tcp::socket& raw() noexcept;
 
@@ -76,6 +90,8 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   TimeoutPhase timed_out_ = TimeoutPhase::kNone;
   ResponseParser parser_;
   std::unique_ptr<char[]> buf_;
+  std::string pending_;         // held back by write_later(), until sent in full
+  std::error_code write_error_;  // a held-back write failed
   bool open_ = false;
   bool closed_ = false;
 };

@@ -83,6 +83,11 @@ int serve(ServerSettings s) {
   // them after a burst means a new TCP (and TLS) handshake for each request of the next one.
   ro.client.pool.max_per_origin = 1024;
   ro.client.pool.max_idle_per_origin = 256;
+  runtime::RuntimeOptions admin_ro = ro;  // the admin's probes keep plain writes
+  // Each worker's Client lives on its own single-threaded io_context (ServerOptions' default
+  // thread model, kept below): requests to the upstreams go out in one burst per turn
+  // (write_batch.hpp). Never with kSharedContext, where one turn's writers span threads.
+  ro.client.batch_writes = true;
   runtime::Runtime runtime(router, metrics, ro);
 
   admin::AdminOptions ao;
@@ -90,7 +95,7 @@ int serve(ServerSettings s) {
   ao.auth_all = s.admin_auth_all;
   ao.config_dir = s.config_dir;
   ao.litellm_master_key = s.litellm_master_key;
-  ao.client = ro.client;
+  ao.client = admin_ro.client;
   ao.max_body_bytes = http::ParserLimits{}.max_body_bytes;  // the JSON 413 before the parser's
   admin::Admin admin(*store, router,
                      [&runtime](runtime::CredentialsPtr c) { runtime.set_credentials(std::move(c)); },
