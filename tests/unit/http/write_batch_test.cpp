@@ -141,6 +141,27 @@ TEST_F(BatchedClient, ManyRequestsOfOneTurnEachGetTheirAnswer) {
   EXPECT_EQ(r->body, echo_of(bodies[3]));
 }
 
+// A ClientConnection connected to `listener` (null, with a failure, if it could not connect);
+// `peer` gets the accepted end.
+std::shared_ptr<ClientConnection> connect_to(asio::io_context& ctx,
+                                             asio::ip::tcp::acceptor& listener,
+                                             asio::ip::tcp::socket& peer) {
+  const auto url =
+      parse_url("http://127.0.0.1:" + std::to_string(listener.local_endpoint().port()));
+  if (!url.has_value()) {
+    ADD_FAILURE() << "bad URL";
+    return nullptr;
+  }
+  auto conn = std::make_shared<ClientConnection>(ctx.get_executor(), "origin", 64 * 1024);
+  auto failed = run_co(ctx, conn->connect(*url, nullptr, ClientConnection::Clock::now() + 5s));
+  if (failed.has_value()) {
+    ADD_FAILURE() << failed->message;
+    return nullptr;
+  }
+  peer = listener.accept();
+  return conn;
+}
+
 // A request the socket takes only in part (the peer reads slowly): the rest follows, the bytes
 // arrive whole and in order, and the connection is not handed on before they are out.
 TEST(BatchedConnection, ARequestTheSocketTakesInPartsGoesOutWhole) {
@@ -150,13 +171,9 @@ TEST(BatchedConnection, ARequestTheSocketTakesInPartsGoesOutWhole) {
   listener.set_option(asio::socket_base::receive_buffer_size(4096));  // inherited by the peer
   listener.bind({asio::ip::make_address("127.0.0.1"), 0});
   listener.listen();
-  const auto url =
-      parse_url("http://127.0.0.1:" + std::to_string(listener.local_endpoint().port()));
-  ASSERT_TRUE(url.has_value());
-  auto conn = std::make_shared<ClientConnection>(ctx.get_executor(), "origin", 64 * 1024);
-  auto failed = run_co(ctx, conn->connect(*url, nullptr, ClientConnection::Clock::now() + 5s));
-  ASSERT_FALSE(failed.has_value()) << failed->message;
-  asio::ip::tcp::socket peer = listener.accept();
+  asio::ip::tcp::socket peer(ctx);
+  const auto conn = connect_to(ctx, listener, peer);
+  ASSERT_NE(conn, nullptr);
 
   const std::string head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 65485\r\n\r\n";
   std::string body(64 * 1024 - head.size(), ' ');  // together, the most that is held back
@@ -199,13 +216,9 @@ TEST(BatchedConnection, ARequestTheSocketTakesInPartsGoesOutWhole) {
 TEST(BatchedConnection, ASendThatFailsEndsTheWaitingRead) {
   asio::io_context ctx(1);
   asio::ip::tcp::acceptor listener(ctx, {asio::ip::make_address("127.0.0.1"), 0});
-  const auto url =
-      parse_url("http://127.0.0.1:" + std::to_string(listener.local_endpoint().port()));
-  ASSERT_TRUE(url.has_value());
-  auto conn = std::make_shared<ClientConnection>(ctx.get_executor(), "origin", 64 * 1024);
-  auto failed = run_co(ctx, conn->connect(*url, nullptr, ClientConnection::Clock::now() + 5s));
-  ASSERT_FALSE(failed.has_value()) << failed->message;
-  asio::ip::tcp::socket peer = listener.accept();
+  asio::ip::tcp::socket peer(ctx);
+  const auto conn = connect_to(ctx, listener, peer);
+  ASSERT_NE(conn, nullptr);
   peer.set_option(asio::socket_base::linger(true, 0));
   peer.close();  // RST
   std::this_thread::sleep_for(50ms);
