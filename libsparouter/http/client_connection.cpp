@@ -98,7 +98,9 @@ bool ClientConnection::write_later(const std::array<asio::const_buffer, 2>& buff
   pending_.reserve(size);
   for (const auto& b : buffers) pending_.append(static_cast<const char*>(b.data()), b.size());
   if (pending_.empty()) return true;
-  WriteBatch::of(executor_).defer(shared_from_this(), executor_);
+  // Looked up once: use_service() takes the io_context's registry lock on every call.
+  if (batch_ == nullptr) batch_ = &WriteBatch::of(executor_);
+  batch_->defer(shared_from_this(), executor_);
   return true;
 }
 

@@ -91,6 +91,7 @@ class ClientConnection final : public std::enable_shared_from_this<ClientConnect
   ResponseParser parser_;
   std::unique_ptr<char[]> buf_;
   std::string pending_;         // held back by write_later(), until sent in full
+  WriteBatch* batch_ = nullptr;  // this io_context's, found on the first write_later()
   std::error_code write_error_;  // a held-back write failed
   bool open_ = false;
   bool closed_ = false;
