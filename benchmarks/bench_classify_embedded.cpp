@@ -113,6 +113,58 @@ void BM_EmbeddedDecideShort(benchmark::State& state) {
 }
 BENCHMARK(BM_EmbeddedDecideShort)->Unit(benchmark::kMicrosecond);
 
+// The load test's classifier (benchmarks/load/server_config.py): 3 labels of 5 short examples
+// each, so most words of a prompt are unknown to it and its tables stay in cache.
+const std::shared_ptr<const EmbeddedModel>& small_model() {
+  static const auto m = [] {
+    const std::vector<LabelExamples> labels = {
+        {"code",
+         {"fix my function", "why does this program crash", "refactor this class",
+          "write a unit test", "the build fails with an error"}},
+        {"math",
+         {"solve this equation", "what is the sum of the series", "prove the inequality",
+          "compute the limit", "how many ways to choose"}},
+        {"general",
+         {"write a poem about autumn", "plan a trip to rome", "summarise this article",
+          "what should i cook tonight", "tell me a story"}}};
+    auto trained = EmbeddedModel::train(labels, EmbeddedOptions{});
+    return trained.ok() ? *trained : nullptr;
+  }();
+  return m;
+}
+
+// The load test's 820-byte user message (a 270-byte paragraph, three times).
+const std::vector<std::string>& garden_prompt() {
+  static const std::vector<std::string> texts = [] {
+    std::string user;
+    for (int i = 0; i < 3; ++i) {
+      user +=
+          "I am planning a small garden behind the house this spring and would like advice on "
+          "which vegetables grow well together, how much sun they need, when to plant them and "
+          "how to keep the soil healthy without chemicals. ";
+    }
+    return std::vector<std::string>{user.substr(0, 820)};
+  }();
+  return texts;
+}
+
+void BM_EmbeddedDecideSmallModelLoadTestPrompt(benchmark::State& state) {
+  decide(state, small_model(), garden_prompt(), 1);
+}
+BENCHMARK(BM_EmbeddedDecideSmallModelLoadTestPrompt)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
+
+// The small model on 256 different 1 KB prompts: few repeated words, many unknown n-grams.
+void BM_EmbeddedDecideSmallModel1KBRotating(benchmark::State& state) {
+  decide(state, small_model(), data().kb_prompts, data().kb_prompts.size());
+}
+BENCHMARK(BM_EmbeddedDecideSmallModel1KBRotating)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
+
 void train_bench(benchmark::State& state, uint32_t hidden_units) {
   if (data().labels.empty()) {
     state.SkipWithError("no data (SPAROUTER_CLASSIFIER_DATA_DIR)");

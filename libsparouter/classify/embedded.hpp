@@ -96,6 +96,7 @@ class EmbeddedScratch {
   std::array<uint32_t, kBatch> word_keys_{};
   std::array<uint32_t, kBatch> char_keys_{};
   std::array<uint32_t, kBatch> run_rows_{};  // rows of known runs, to add
+  std::array<uint32_t, kBatch> maybe_keys_{};  // keys the table's filter lets through
   std::array<uint32_t, kBatch> rows_{};
 };
 
@@ -150,6 +151,10 @@ class EmbeddedModel {
   FeatureSpec spec_;
   size_t max_text_bytes_ = 0;
   FeatureTable table_;
+  // Prefetching a key's slot before the lookup pays only when the table is too big to stay in
+  // cache; for small tables the prefetches cost more than they save.
+  bool prefetch_slots_ = false;
+  bool prefetch_rows_ = false;  // the same for the weight rows in blob_
   size_t linear_width_ = 0;  // labels rounded up to 16 (the int8 kernel's step)
   size_t hidden_ = 0;
   size_t hidden_width_ = 0;

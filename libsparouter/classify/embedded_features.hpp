@@ -134,6 +134,13 @@ concept CharRunSink = requires(Sink& s, uint64_t h) {
 // byte-at-a-time path everywhere: tests compare it with the word-span path.
 template <class Sink>
 concept BytewiseSink = requires { requires Sink::kBytewise; };
+// A CharRunSink that takes the char keys of a held run in one call, char_keys(keys, n), instead
+// of one call per key: the walker then computes them in a loop of its own, with nothing but
+// registers and a stack array between the keys (a call per key goes through the sink's memory).
+template <class Sink>
+concept BulkCharSink = CharRunSink<Sink> && requires(Sink& s, const uint32_t* keys, size_t n) {
+  s.char_keys(keys, n);
+};
 
 // Walks `text` and calls sink(uint32_t key, FeatureFamily family) once per feature occurrence.
 // Keys are 32-bit hashes of the feature (collisions among a model's ~10^5 features are rare and
@@ -218,10 +225,11 @@ class FeatureWalker {
 
   // The key is the top half of a multiplicative hash: cheap (this runs for every byte), and
   // every input bit reaches it.
-  void emit(uint64_t h, FeatureFamily family) {
+  static uint32_t key_of(uint64_t h) {
     h ^= h >> 29;
-    sink_(static_cast<uint32_t>((h * features_detail::kMul) >> 32), family);
+    return static_cast<uint32_t>((h * features_detail::kMul) >> 32);
   }
+  void emit(uint64_t h, FeatureFamily family) { sink_(key_of(h), family); }
 
   // The common case, a run of ASCII word bytes in a held char run, in one tight loop whose
   // two hash chains stay in registers (the byte path goes through members: about twice the
@@ -286,14 +294,41 @@ class FeatureWalker {
     push_char(b);
   }
 
+  // The n-grams of order char_min_..char_max_ that end at the window's newest byte.
+  static uint32_t char_grams(uint64_t window, uint32_t window_len, uint32_t min, uint32_t max,
+                             uint32_t* keys) {
+    const uint32_t top = window_len < max ? window_len : max;
+    uint32_t n = 0;
+    for (uint32_t k = min; k <= top; ++k) {
+      const uint64_t gram = window & ((uint64_t{1} << (8 * k)) - 1);
+      keys[n++] = key_of(gram ^ (uint64_t{k} << 58));
+    }
+    return n;
+  }
+
   void push_char(unsigned char b) {
     window_ = (window_ << 8) | b;
     if (window_len_ < 8) ++window_len_;
-    const uint32_t top = window_len_ < char_max_ ? window_len_ : char_max_;
-    for (uint32_t k = char_min_; k <= top; ++k) {
-      const uint64_t gram = window_ & ((uint64_t{1} << (8 * k)) - 1);
-      emit(gram ^ (uint64_t{k} << 58), FeatureFamily::kChar);
+    uint32_t keys[8];
+    const uint32_t n = char_grams(window_, window_len_, char_min_, char_max_, keys);
+    for (uint32_t i = 0; i < n; ++i) sink_(keys[i], FeatureFamily::kChar);
+  }
+
+  // The char keys of the held run and its closing pad, handed over in one call.
+  void push_held_run_bulk() {
+    uint32_t keys[(kMaxHeldRun + 1) * 7];  // char_max_ <= 7 orders per byte
+    size_t n = 0;
+    uint64_t window = window_;
+    uint32_t len = window_len_;
+    for (uint32_t i = 0; i <= run_len_; ++i) {
+      const unsigned char b = i < run_len_ ? run_[i] : ' ';
+      window = (window << 8) | b;
+      if (len < 8) ++len;
+      n += char_grams(window, len, char_min_, char_max_, keys + n);
     }
+    window_ = window;
+    window_len_ = len;
+    sink_.char_keys(keys, n);
   }
 
   void end_char_run() {
@@ -303,6 +338,10 @@ class FeatureWalker {
     if constexpr (CharRunSink<Sink>) {
       if (run_held_) {
         if (!sink_.char_run_begin(features_detail::mix64(run_hash_ + run_len_), true)) return;
+        if constexpr (BulkCharSink<Sink> && !BytewiseSink<Sink>) {
+          push_held_run_bulk();
+          return;
+        }
         for (uint32_t i = 0; i < run_len_; ++i) push_char(run_[i]);
       }
     }

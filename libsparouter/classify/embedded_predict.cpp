@@ -65,23 +65,42 @@ void EmbeddedModel::add_rows(EmbeddedScratch& s, const uint32_t* rows, size_t co
 void EmbeddedModel::look_up(EmbeddedScratch& s, const uint32_t* keys, size_t count,
                             FeatureFamily family, float* norm2, uint32_t* unseen) const noexcept {
   const uint16_t gen = s.generation_;
+  // A small table's filter rules most unknown keys out; a branch per key on its answer would be
+  // mispredicted about as often as not, so the others are gathered without one. A big table's
+  // slots are prefetched instead (the filter would be one more cache miss per key).
+  const uint32_t* maybe = keys;
+  size_t candidates = count;
+  if (!prefetch_slots_) {
+    uint32_t* kept = s.maybe_keys_.data();
+    candidates = 0;
+    for (size_t i = 0; i < count; ++i) {
+      kept[candidates] = keys[i];
+      candidates += table_.may_contain(keys[i]);
+    }
+    maybe = kept;
+  }
+  uint32_t missing = static_cast<uint32_t>(count - candidates);
   const bool binary = family == FeatureFamily::kWord;  // char n-grams count per run
   size_t found = 0;
-  for (size_t i = 0; i < count; ++i) {
-    const uint32_t row = table_.find(keys[i]);
-    if (row == FeatureTable::kNone) {
-      ++unseen[static_cast<size_t>(family)];
+  uint32_t* rows = s.rows_.data();
+  for (size_t i = 0; i < candidates; ++i) {
+    const uint32_t row = table_.find(maybe[i]);
+    if (row == FeatureTable::kNone) {  // the filter's false "maybe"
+      ++missing;
       continue;
     }
     if (binary) {
       if (s.stamps_[row] == gen) continue;
       s.stamps_[row] = gen;
     }
-    s.rows_[found++] = row;
-    const uint8_t* p = &blob_[static_cast<size_t>(row) * row_bytes_];
-    for (size_t off = 0; off < row_bytes_; off += 64) prefetch(p + off);
+    rows[found++] = row;
+    if (prefetch_rows_) {  // as early as possible: the row is added after the batch's lookups
+      const uint8_t* p = &blob_[static_cast<size_t>(row) * row_bytes_];
+      for (size_t off = 0; off < row_bytes_; off += 64) prefetch(p + off);
+    }
   }
-  add_rows(s, s.rows_.data(), found, norm2);
+  unseen[static_cast<size_t>(family)] += missing;
+  add_rows(s, rows, found, norm2);
 }
 
 size_t EmbeddedModel::predict(std::string_view text, float* probs,
@@ -115,7 +134,7 @@ size_t EmbeddedModel::predict(std::string_view text, float* probs,
     size_t distinct_runs = 0;
 
     void operator()(uint32_t key, FeatureFamily family) {
-      prefetch(m.table_.probe_address(key));
+      if (m.prefetch_slots_) prefetch(m.table_.probe_address(key));
       if (family == FeatureFamily::kWord) {
         s.word_keys_[words] = key;
         if (++words == Scratch::kBatch) flush_words();
@@ -123,6 +142,19 @@ size_t EmbeddedModel::predict(std::string_view text, float* probs,
       }
       s.char_keys_[chars] = key;
       if (++chars == Scratch::kBatch) flush_chars();
+    }
+    void char_keys(const uint32_t* keys, size_t n) {
+      while (n > 0) {
+        const size_t take = std::min(n, Scratch::kBatch - chars);
+        if (m.prefetch_slots_) {
+          for (size_t i = 0; i < take; ++i) prefetch(m.table_.probe_address(keys[i]));
+        }
+        std::memcpy(&s.char_keys_[chars], keys, take * sizeof(uint32_t));
+        chars += take;
+        keys += take;
+        n -= take;
+        if (chars == Scratch::kBatch) flush_chars();
+      }
     }
     bool char_run_begin(uint64_t hash, bool held) {
       if (!held) return true;
@@ -143,8 +175,10 @@ size_t EmbeddedModel::predict(std::string_view text, float* probs,
       if (row == RunTable::kNone) return true;
       const uint32_t blob_row = static_cast<uint32_t>(m.rows_) + row;
       s.run_rows_[runs] = blob_row;
-      const uint8_t* p = &m.blob_[static_cast<size_t>(blob_row) * m.row_bytes_];
-      for (size_t off = 0; off < m.row_bytes_; off += 64) prefetch(p + off);
+      if (m.prefetch_rows_) {
+        const uint8_t* p = &m.blob_[static_cast<size_t>(blob_row) * m.row_bytes_];
+        for (size_t off = 0; off < m.row_bytes_; off += 64) prefetch(p + off);
+      }
       if (++runs == Scratch::kBatch) flush_runs();
       return false;
     }

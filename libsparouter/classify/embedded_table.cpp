@@ -2,6 +2,10 @@
 
 namespace sparouter::classify {
 
+namespace {
+constexpr size_t kFilterBitsPerKey = 16;
+}  // namespace
+
 void FeatureTable::build(const std::vector<uint32_t>& keys) {
   size_t slots = 2;
   while (slots < 2 * keys.size()) slots *= 2;
@@ -12,6 +16,16 @@ void FeatureTable::build(const std::vector<uint32_t>& keys) {
     size_t i = slot_of(keys[row]);
     while (static_cast<uint32_t>(slots_[i] >> 32) != kNone) i = (i + 1) & mask_;
     slots_[i] = (static_cast<uint64_t>(row) << 32) | keys[row];
+  }
+  uint32_t log2_bits = 6;  // at least one word
+  while (log2_bits < 32 && (size_t{1} << log2_bits) < kFilterBitsPerKey * keys.size()) {
+    ++log2_bits;
+  }
+  filter_.assign((size_t{1} << log2_bits) / 64, 0);
+  filter_shift_ = 32 - log2_bits;
+  for (const uint32_t key : keys) {
+    const uint32_t bit = key >> filter_shift_;
+    filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
   }
 }
 

@@ -128,6 +128,15 @@ struct BytewiseRunSink : RunSink {
   static constexpr bool kBytewise = true;
 };
 
+// Takes a held run's char keys in one call, as prediction does.
+struct BulkRunSink : RunSink {
+  size_t bulk_calls = 0;
+  void char_keys(const uint32_t* keys, size_t n) {
+    ++bulk_calls;
+    for (size_t i = 0; i < n; ++i) out.emplace_back(keys[i], FeatureFamily::kChar);
+  }
+};
+
 TEST(EmbeddedFeatures, WordSpanPathMatchesTheBytePath) {
   // Random texts over bytes that stress the span path's edges: apostrophes, runs past
   // kMaxHeldRun, CJK next to Latin, malformed UTF-8, typographic apostrophes.
@@ -135,20 +144,27 @@ TEST(EmbeddedFeatures, WordSpanPathMatchesTheBytePath) {
                                            "\xe2\x80\x99", "\xc3\xa9", "\xff", "\n",
                                            std::string(70, 'q'), std::string(63, 'w'), "don't"};
   std::mt19937 rng(42);
+  size_t bulk_calls = 0;
   for (int round = 0; round < 2000; ++round) {
     std::string text;
     const int parts = static_cast<int>(rng() % 24);
     for (int k = 0; k < parts; ++k) text += pieces[rng() % pieces.size()];
     for (const bool skip : {false, true}) {
       RunSink fast;
+      BulkRunSink bulk;
       BytewiseRunSink slow;
-      fast.skip_held = slow.skip_held = skip;
+      fast.skip_held = bulk.skip_held = slow.skip_held = skip;
       walk_features(text, FeatureSpec{}, fast);
+      walk_features(text, FeatureSpec{}, bulk);
       walk_features(text, FeatureSpec{}, slow);
       ASSERT_EQ(fast.out, slow.out) << text;
       ASSERT_EQ(fast.runs, slow.runs) << text;
+      ASSERT_EQ(bulk.out, slow.out) << text;  // same keys, same order
+      ASSERT_EQ(bulk.runs, slow.runs) << text;
+      bulk_calls += bulk.bulk_calls;
     }
   }
+  EXPECT_GT(bulk_calls, 1000u);  // the bulk path did run
 }
 
 TEST(EmbeddedTable, RunTableFindsEveryKeyAndMissesOthers) {
@@ -173,6 +189,31 @@ TEST(EmbeddedTable, FindsEveryKeyAndMissesOthers) {
   EXPECT_EQ(table.find(12345), FeatureTable::kNone);
   FeatureTable empty;
   EXPECT_EQ(empty.find(0), FeatureTable::kNone);
+}
+
+TEST(EmbeddedTable, FilterKeepsEveryKeyAndRulesOutMostOthers) {
+  std::mt19937 rng(7);
+  std::vector<uint32_t> keys;
+  for (int i = 0; i < 3000; ++i) keys.push_back(static_cast<uint32_t>(rng()));
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  FeatureTable table;
+  table.build(keys);
+  for (const uint32_t k : keys) ASSERT_TRUE(table.may_contain(k)) << k;
+  size_t maybe = 0;
+  const int trials = 100000;
+  for (int i = 0; i < trials; ++i) {
+    const uint32_t k = static_cast<uint32_t>(rng());
+    if (std::binary_search(keys.begin(), keys.end(), k)) continue;
+    maybe += table.may_contain(k);
+    EXPECT_EQ(table.may_contain(k), table.may_contain(k));
+  }
+  // 16 bits per key, rounded up to a power of two: at most about 1 in 16 gets through.
+  EXPECT_LT(maybe, trials / 12);
+  EXPECT_GT(maybe, 0u);  // and the filter is not a table of its own
+  FeatureTable empty;
+  EXPECT_FALSE(empty.may_contain(0));
+  EXPECT_FALSE(empty.may_contain(0xFFFFFFFFu));
 }
 
 TEST(EmbeddedSimd, KernelsMatchPortableForms) {
