@@ -31,10 +31,10 @@ class FeatureTable {
   // Where find(key) starts looking, to prefetch it.
   const void* probe_address(uint32_t key) const noexcept { return &slots_[slot_of(key)]; }
 
-  // False only for a key the table does not hold: a one-hash Bloom filter of 16 bits per key
-  // (a false "maybe" for about 1 key in 16). Most of a prompt's features are unknown to a model,
-  // and the filter answers for them from a few cache lines, where a lookup in the table would
-  // probe 2.5 slots on average (linear probing at a load factor of 1/2) spread over 16x the memory.
+  // False only for a key the table does not hold: a one-hash Bloom filter of 16 or more bits per
+  // key (a false "maybe" for at most about 1 key in 16). Most of a prompt's features are unknown
+  // to a model, and the filter answers for them from 1/8 of the table's memory, where a lookup in
+  // the table would probe 2.5 slots on average (linear probing at a load factor of 1/2).
   bool may_contain(uint32_t key) const noexcept {
     const uint32_t bit = key >> filter_shift_;  // the key's top bits: the slot uses the low ones
     return (filter_[bit >> 6] >> (bit & 63)) & 1;
