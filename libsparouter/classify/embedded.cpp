@@ -2,6 +2,7 @@
 #include "classify/embedded.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <new>
@@ -189,6 +190,10 @@ void EmbeddedModel::pack(const embedded_train::Corpus& corpus, const embedded_tr
   }
   table_.build(corpus.keys);
   prefetch_slots_ = table_.memory_bytes() > kPrefetchTableBytes;
+  static std::atomic<uint32_t> serials{0};
+  do {
+    serial_ = serials.fetch_add(1, std::memory_order_relaxed) + 1;
+  } while (serial_ == 0);  // 0 marks an empty Memo entry
   idf_unseen2_ = corpus.idf_unseen * corpus.idf_unseen;
   // Run rows: the sum of a run's char rows, and the sum of their shares of the norm. A run with
   // a row of the word family (a 32-bit key collision) has none: its n-grams are looked up.
@@ -252,6 +257,7 @@ void EmbeddedScratch::reserve(const EmbeddedModel& model) {
   if (acc_.size() < model.scratch_floats()) acc_.resize(model.scratch_floats());
   if (stamps_.size() < model.rows_) stamps_.resize(model.rows_, 0);
   if (runs_.size() < kRuns) runs_.resize(kRuns, Run{0, 0});
+  if (!model.prefetch_slots_ && memo_.size() < kMemoSlots) memo_.resize(kMemoSlots, Memo{});
 }
 
 }  // namespace sparouter::classify

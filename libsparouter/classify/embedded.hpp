@@ -83,19 +83,35 @@ class EmbeddedScratch {
   friend class EmbeddedModel;
   static constexpr size_t kBatch = 128;                 // keys looked up together
   static constexpr size_t kRuns = 2 * kMaxRunsPerText;  // run slots, at most half used
+  static constexpr size_t kMemoSlots = 2048;            // remembered runs (see Memo)
+  static constexpr size_t kMemoRows = 12;               // rows a remembered run may have
 
   struct Run {  // a run (word) of the current text
     uint64_t hash;
     uint16_t generation;  // valid if equal to generation_
   };
 
+  // What a small-table model found for a run (word) of an earlier text: its char rows in key
+  // order and how many of its keys were unknown. Prompts repeat their vocabulary from request
+  // to request, and a hit adds exactly what a miss would, in the same order: scores do not
+  // depend on what the scratch saw before. One cache line; direct-mapped by run hash.
+  struct alignas(64) Memo {
+    uint64_t hash;
+    uint32_t model;   // EmbeddedModel::serial_; 0 = empty
+    uint16_t unseen;  // keys of the run not in the table
+    uint8_t rows;
+    uint8_t unused;
+    uint32_t row[kMemoRows];
+  };
+
   std::vector<float> acc_;        // per family: logits then hidden pre-activations; then outputs
   std::vector<uint16_t> stamps_;  // per weight row: the generation that last counted it
   std::vector<Run> runs_;         // kRuns slots, open addressing
+  std::vector<Memo> memo_;        // kMemoSlots, for models whose tables stay in cache
   uint16_t generation_ = 0;
   std::array<uint32_t, kBatch> word_keys_{};
   std::array<uint32_t, kBatch> char_keys_{};
-  std::array<uint32_t, kBatch> run_rows_{};  // rows of known runs, to add
+  std::array<uint32_t, kBatch> run_rows_{};  // char rows of runs in text order, to add
   std::array<uint32_t, kBatch> maybe_keys_{};  // keys the table's filter lets through
   std::array<uint32_t, kBatch> rows_{};
 };
@@ -141,8 +157,10 @@ class EmbeddedModel {
   size_t scratch_floats() const noexcept { return 2 * stride_ + 2 * linear_width_ + hidden_width_; }
   void pack(const embedded_train::Corpus& corpus, const embedded_train::Linear& linear,
             const embedded_train::Hidden* hidden);
-  void look_up(EmbeddedScratch& s, const uint32_t* keys, size_t count, FeatureFamily family,
-               float* norm2, uint32_t* unseen) const noexcept;
+  // The rows of the keys the table holds, in key order, into rows (room for count); returns
+  // how many and adds the others to *missing. Word rows count once per text.
+  size_t look_up(EmbeddedScratch& s, const uint32_t* keys, size_t count, FeatureFamily family,
+                 uint32_t* rows, uint32_t* missing) const noexcept;
   void add_rows(EmbeddedScratch& s, const uint32_t* rows, size_t count,
                 float* norm2) const noexcept;
 
@@ -155,6 +173,7 @@ class EmbeddedModel {
   // cache; for small tables the prefetches cost more than they save.
   bool prefetch_slots_ = false;
   bool prefetch_rows_ = false;  // the same for the weight rows in blob_
+  uint32_t serial_ = 0;         // unique per trained model: tags the scratch's Memo entries
   size_t linear_width_ = 0;  // labels rounded up to 16 (the int8 kernel's step)
   size_t hidden_ = 0;
   size_t hidden_width_ = 0;

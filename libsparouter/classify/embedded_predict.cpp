@@ -4,6 +4,7 @@
 // instead of one per n-gram. Logits are linear in the features, so the per-family norms are
 // applied once at the end. No allocation once the scratch is warm, no exceptions.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -62,8 +63,9 @@ void EmbeddedModel::add_rows(EmbeddedScratch& s, const uint32_t* rows, size_t co
   }
 }
 
-void EmbeddedModel::look_up(EmbeddedScratch& s, const uint32_t* keys, size_t count,
-                            FeatureFamily family, float* norm2, uint32_t* unseen) const noexcept {
+size_t EmbeddedModel::look_up(EmbeddedScratch& s, const uint32_t* keys, size_t count,
+                              FeatureFamily family, uint32_t* rows,
+                              uint32_t* missing) const noexcept {
   const uint16_t gen = s.generation_;
   // A small table's filter rules most unknown keys out; a branch per key on its answer would be
   // mispredicted about as often as not, so the others are gathered without one. A big table's
@@ -79,14 +81,13 @@ void EmbeddedModel::look_up(EmbeddedScratch& s, const uint32_t* keys, size_t cou
     }
     maybe = kept;
   }
-  uint32_t missing = static_cast<uint32_t>(count - candidates);
+  uint32_t absent = static_cast<uint32_t>(count - candidates);
   const bool binary = family == FeatureFamily::kWord;  // char n-grams count per run
   size_t found = 0;
-  uint32_t* rows = s.rows_.data();
   for (size_t i = 0; i < candidates; ++i) {
     const uint32_t row = table_.find(maybe[i]);
     if (row == FeatureTable::kNone) {  // the filter's false "maybe"
-      ++missing;
+      ++absent;
       continue;
     }
     if (binary) {
@@ -99,15 +100,16 @@ void EmbeddedModel::look_up(EmbeddedScratch& s, const uint32_t* keys, size_t cou
       for (size_t off = 0; off < row_bytes_; off += 64) prefetch(p + off);
     }
   }
-  unseen[static_cast<size_t>(family)] += missing;
-  add_rows(s, rows, found, norm2);
+  *missing += absent;
+  return found;
 }
 
 size_t EmbeddedModel::predict(std::string_view text, float* probs,
                               EmbeddedScratch& s) const noexcept {
   using Scratch = EmbeddedScratch;
+  const bool memo = !prefetch_slots_;  // small tables: runs are looked up and remembered
   if (s.acc_.size() < scratch_floats() || s.stamps_.size() < rows_ ||
-      s.runs_.size() < Scratch::kRuns) {
+      s.runs_.size() < Scratch::kRuns || (memo && s.memo_.size() < Scratch::kMemoSlots)) {
     s.reserve(*this);
   }
   if (++s.generation_ == 0) {  // stamps wrapped: forget them all, once every 65535 calls
@@ -115,23 +117,30 @@ size_t EmbeddedModel::predict(std::string_view text, float* probs,
     for (Scratch::Run& r : s.runs_) r.generation = 0;
     s.generation_ = 1;
   }
+  text = text.substr(0, max_text_bytes_);
   float* acc = s.acc_.data();
   std::fill(acc, acc + 2 * stride_, 0.0f);
   float norm2[kFeatureFamilies] = {0, 0};
   uint32_t unseen[kFeatureFamilies] = {0, 0};
 
-  // Keys are batched per family. Each held run is checked against the runs of this text (a
-  // repeat adds nothing), then against the model's runs (a known one adds its row); only the
-  // n-grams of the other runs are looked up one by one.
+  // Word keys are batched. Each held run is checked against the runs of this text (a repeat
+  // adds nothing), then against the model's runs (a known one adds its row). With a big table
+  // the n-grams of the other runs are batched too, for the prefetches' sake. With a small one
+  // each run's n-grams are looked up at once and the result is remembered in the scratch's
+  // Memo; then the char rows of all runs go to the accumulator in text order, however the
+  // rows were found.
   struct Sink {
     const EmbeddedModel& m;
     Scratch& s;
     float* norm2;
     uint32_t* unseen;
+    bool memo;
+    size_t run_mask;  // runs_ slots in use - 1: no more than this text can fill to half
     size_t words = 0;
     size_t chars = 0;
     size_t runs = 0;
     size_t distinct_runs = 0;
+    uint64_t run_hash = 0;  // of the run whose char keys come next
 
     void operator()(uint32_t key, FeatureFamily family) {
       if (m.prefetch_slots_) prefetch(m.table_.probe_address(key));
@@ -144,6 +153,10 @@ size_t EmbeddedModel::predict(std::string_view text, float* probs,
       if (++chars == Scratch::kBatch) flush_chars();
     }
     void char_keys(const uint32_t* keys, size_t n) {
+      if (memo) {
+        run_keys(keys, n);
+        return;
+      }
       while (n > 0) {
         const size_t take = std::min(n, Scratch::kBatch - chars);
         if (m.prefetch_slots_) {
@@ -156,47 +169,107 @@ size_t EmbeddedModel::predict(std::string_view text, float* probs,
         if (chars == Scratch::kBatch) flush_chars();
       }
     }
+    // The char keys of the held run run_hash, with a small table: looked up now, remembered.
+    void run_keys(const uint32_t* keys, size_t n) {
+      uint32_t found[(kMaxHeldRun + 1) * 7];
+      size_t rows = 0;
+      uint32_t missing = 0;
+      for (size_t i = 0; i < n; i += Scratch::kBatch) {
+        const size_t take = std::min(n - i, Scratch::kBatch);
+        rows += m.look_up(s, keys + i, take, FeatureFamily::kChar, found + rows, &missing);
+      }
+      if (rows <= Scratch::kMemoRows) {
+        Scratch::Memo& e = s.memo_[memo_slot(run_hash)];
+        e.hash = run_hash;
+        e.model = m.serial_;
+        e.unseen = static_cast<uint16_t>(missing);  // at most (kMaxHeldRun + 1) * 7 keys
+        e.rows = static_cast<uint8_t>(rows);
+        std::copy_n(found, rows, e.row);
+      }
+      unseen[static_cast<size_t>(FeatureFamily::kChar)] += missing;
+      add_char_rows(found, rows);
+    }
+    static size_t memo_slot(uint64_t hash) {  // the high bits: runs_ uses the low ones
+      return static_cast<size_t>(hash >> 53) & (Scratch::kMemoSlots - 1);
+    }
+    void add_char_rows(const uint32_t* rows, size_t n) {
+      while (n > 0) {
+        if (runs == Scratch::kBatch) flush_runs();
+        const size_t take = std::min(n, Scratch::kBatch - runs);
+        std::copy_n(rows, take, &s.run_rows_[runs]);
+        runs += take;
+        rows += take;
+        n -= take;
+      }
+    }
     bool char_run_begin(uint64_t hash, bool held) {
       if (!held) return true;
       // The first kMaxRunsPerText distinct runs are remembered; later ones count at every
       // occurrence, as in training.
-      size_t slot = static_cast<size_t>(hash) & (Scratch::kRuns - 1);
+      size_t slot = static_cast<size_t>(hash) & run_mask;
       for (;;) {
         Scratch::Run& r = s.runs_[slot];
         if (r.generation != s.generation_) break;
         if (r.hash == hash) return false;  // a repeat
-        slot = (slot + 1) & (Scratch::kRuns - 1);
+        slot = (slot + 1) & run_mask;
       }
       if (distinct_runs < kMaxRunsPerText) {
         s.runs_[slot] = Scratch::Run{hash, s.generation_};
         ++distinct_runs;
       }
+      if (memo) {
+        const Scratch::Memo& e = s.memo_[memo_slot(hash)];
+        if (e.hash == hash && e.model == m.serial_) {
+          unseen[static_cast<size_t>(FeatureFamily::kChar)] += e.unseen;
+          add_char_rows(e.row, e.rows);
+          return false;
+        }
+      }
       const uint32_t row = m.run_table_.find(hash);
-      if (row == RunTable::kNone) return true;
+      if (row == RunTable::kNone) {
+        run_hash = hash;
+        return true;
+      }
       const uint32_t blob_row = static_cast<uint32_t>(m.rows_) + row;
-      s.run_rows_[runs] = blob_row;
+      if (memo) {
+        Scratch::Memo& e = s.memo_[memo_slot(hash)];
+        e = Scratch::Memo{hash, m.serial_, 0, 1, 0, {blob_row}};
+      }
       if (m.prefetch_rows_) {
         const uint8_t* p = &m.blob_[static_cast<size_t>(blob_row) * m.row_bytes_];
         for (size_t off = 0; off < m.row_bytes_; off += 64) prefetch(p + off);
       }
-      if (++runs == Scratch::kBatch) flush_runs();
+      add_char_rows(&blob_row, 1);
       return false;
     }
     void flush_words() {
-      m.look_up(s, s.word_keys_.data(), words, FeatureFamily::kWord, norm2, unseen);
+      uint32_t* rows = s.rows_.data();
+      const size_t n = m.look_up(s, s.word_keys_.data(), words, FeatureFamily::kWord, rows,
+                                 &unseen[static_cast<size_t>(FeatureFamily::kWord)]);
+      m.add_rows(s, rows, n, norm2);
       words = 0;
     }
     void flush_chars() {
-      m.look_up(s, s.char_keys_.data(), chars, FeatureFamily::kChar, norm2, unseen);
+      uint32_t* rows = s.rows_.data();
+      const size_t n = m.look_up(s, s.char_keys_.data(), chars, FeatureFamily::kChar, rows,
+                                 &unseen[static_cast<size_t>(FeatureFamily::kChar)]);
       chars = 0;
+      if (memo) {
+        add_char_rows(rows, n);  // rows_ is free again before add_char_rows may flush
+      } else {
+        m.add_rows(s, rows, n, norm2);
+      }
     }
     void flush_runs() {
       m.add_rows(s, s.run_rows_.data(), runs, norm2);
       runs = 0;
     }
   };
-  Sink sink{*this, s, norm2, unseen};
-  walk_features(text.substr(0, max_text_bytes_), spec_, sink);
+  // Distinct runs of text: at most one per two bytes (a byte and a separator), plus one.
+  const size_t run_slots =
+      std::min(Scratch::kRuns, std::bit_ceil(std::max<size_t>(text.size() + 2, 16)));
+  Sink sink{*this, s, norm2, unseen, memo, run_slots - 1};
+  walk_features(text, spec_, sink);
   sink.flush_words();
   sink.flush_chars();
   sink.flush_runs();

@@ -204,6 +204,39 @@ TEST(EmbeddedModel, ManyDistinctWords) {
   EXPECT_EQ(p, scores(*m, text));
 }
 
+// A scratch remembers what it found for the words of earlier texts (small models). Whatever it
+// remembers, evicts, or was last used with, scores are those of a fresh scratch, bit for bit:
+// two models share one scratch, the texts share a vocabulary bigger than the memory, and some
+// words have more known n-grams than one remembered word may hold.
+TEST(EmbeddedModel, RememberedWordsScoreAsFreshOnes) {
+  auto a = train_ok(toy_labels());
+  EmbeddedOptions o;
+  o.char_ngram_min = 2;
+  o.char_ngram_max = 4;
+  auto b = train_ok(toy_labels(), o);
+  ASSERT_TRUE(a && b);
+  std::vector<std::string> vocabulary = {"recipebananabreadrecipe", "segfaultcompilerpython",
+                                         "trip", "rome", "bread", "unit", "test", "travel"};
+  for (int i = 0; i < 5000; ++i) {
+    std::string word;
+    for (int v = i * 7919 % 17576; v > 0; v /= 26) word += static_cast<char>('a' + v % 26);
+    vocabulary.push_back("x" + word + (i % 3 == 0 ? "ing" : "ed"));
+  }
+  uint64_t x = 7;
+  EmbeddedScratch warm;
+  for (int t = 0; t < 300; ++t) {
+    std::string text;
+    for (int w = 0; w < 40; ++w) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      text += vocabulary[(x >> 33) % (w % 4 == 0 ? 8 : vocabulary.size())] + " ";
+    }
+    const EmbeddedModel& m = t % 2 == 0 ? *a : *b;
+    std::vector<float> p(m.label_count());
+    m.predict(text, p.data(), warm);
+    ASSERT_EQ(p, scores(m, text)) << t;
+  }
+}
+
 TEST(EmbeddedModel, NeverFailsOnArbitraryBytes) {
   auto m = train_ok(toy_labels());
   ASSERT_TRUE(m);
