@@ -142,7 +142,9 @@ TEST(EmbeddedFeatures, WordSpanPathMatchesTheBytePath) {
   // kMaxHeldRun, CJK next to Latin, malformed UTF-8, typographic apostrophes.
   const std::vector<std::string> pieces = {"a", "Card", "0", "9x", "'", " ", "  ", "-", "\xe4\xb8\xad",
                                            "\xe2\x80\x99", "\xc3\xa9", "\xff", "\n",
-                                           std::string(70, 'q'), std::string(63, 'w'), "don't"};
+                                           std::string(70, 'q'), std::string(63, 'w'), "don't",
+                                           "Abcdefgh", "x1y2Z3w4v5u6", "Seventeen letters",
+                                           std::string(15, 'k'), std::string(33, 'M')};
   std::mt19937 rng(42);
   size_t bulk_calls = 0;
   for (int round = 0; round < 2000; ++round) {
