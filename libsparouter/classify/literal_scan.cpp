@@ -1,5 +1,6 @@
 #include "classify/literal_scan.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
@@ -156,6 +157,29 @@ LiteralScanner::LiteralScanner(const std::vector<std::string>& literals) {
   }
   std::stable_sort(groups_.begin(), groups_.end(),
                    [](const Group& a, const Group& b) { return a.hash < b.hash; });
+  plan_prefix_filter();
+}
+
+void LiteralScanner::plan_prefix_filter() {
+  if (!PrefixFilter::available()) return;
+  // Groups by their first PrefixFilter::kWidth bytes; alike ones share a bucket, and more
+  // distinct ones than kMaxFilteredPrefixes would let too many positions through.
+  std::vector<std::pair<std::string, uint32_t>> keyed;
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    keyed.emplace_back(groups_[g].prefix.substr(0, PrefixFilter::kWidth), static_cast<uint32_t>(g));
+  }
+  std::sort(keyed.begin(), keyed.end());
+  size_t distinct = 0;
+  for (size_t i = 0; i < keyed.size(); ++i) distinct += i == 0 || keyed[i].first != keyed[i - 1].first;
+  if (distinct > kMaxFilteredPrefixes) return;
+  size_t rank = 0;
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    if (i > 0 && keyed[i].first != keyed[i - 1].first) ++rank;
+    const auto bucket = static_cast<unsigned>(rank * PrefixFilter::kBuckets / distinct);
+    prefixes_.add(keyed[i].first, bucket);
+    bucket_groups_[bucket].push_back(keyed[i].second);
+  }
+  use_prefix_filter_ = true;
 }
 
 }  // namespace sparouter::classify

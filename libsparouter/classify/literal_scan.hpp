@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "classify/prefix_filter.hpp"
+
 namespace sparouter::classify {
 
 // ASCII A-Z to a-z; every other byte unchanged. Both sides of a comparison are folded with it.
@@ -88,6 +90,8 @@ class LiteralScanner {
   }
 
   size_t size() const noexcept { return literals_.size(); }
+  // Whether the long literals are found through a PrefixFilter (else Wu-Manber).
+  bool uses_prefix_filter() const noexcept { return use_prefix_filter_; }
 
  private:
   static constexpr unsigned kHashBits = 13;
@@ -111,8 +115,23 @@ class LiteralScanner {
     return true;
   }
 
+  // More distinct 4-byte prefixes than this: Wu-Manber, whose jumps then still pay.
+  static constexpr size_t kMaxFilteredPrefixes = 48;
+
+  void plan_prefix_filter();
   template <class Hit>
   void scan_long(std::string_view text, Hit&& hit) const;
+  template <class Hit>
+  void scan_filtered(std::string_view text, Hit&& hit) const;
+  template <class Hit>
+  void confirm_group(const Group& g, const unsigned char* p, size_t n, size_t start,
+                     Hit&& hit) const {
+    if (!equal_at(p + start, g.prefix, 0)) return;
+    for (uint32_t literal : g.literals) {
+      const std::string& l = literals_[literal];
+      if (n - start >= l.size() && equal_at(p + start, l, m_)) hit(literal, start);
+    }
+  }
 
   std::vector<std::string> literals_;  // folded
   bool usable_ = false;
@@ -120,11 +139,40 @@ class LiteralScanner {
   std::array<uint8_t, size_t{1} << kHashBits> shift_{};
   std::vector<Group> groups_;  // sorted by hash
   TripleScanner triples_;      // the 3-byte literals
+  // With AVX2 and not too many prefixes, the long literals are found through a PrefixFilter
+  // instead of Wu-Manber: bucket_groups_[b] are the groups_ (indices) of bucket b.
+  bool use_prefix_filter_ = false;
+  PrefixFilter prefixes_;
+  std::array<std::vector<uint32_t>, PrefixFilter::kBuckets> bucket_groups_;
 };
+
+template <class Hit>
+void LiteralScanner::scan_filtered(std::string_view text, Hit&& hit) const {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  const size_t last = n - m_ + 1;  // starts [0, last) leave room for the shortest literal
+  uint32_t starts[PrefixFilter::kMaxSpan];
+  uint8_t buckets[PrefixFilter::kMaxSpan];
+  for (size_t from = 0; from < last; from += PrefixFilter::kMaxSpan) {
+    const size_t to = std::min(last, from + PrefixFilter::kMaxSpan);
+    const size_t found = prefixes_.candidates(p, n, from, to, starts, buckets);
+    for (size_t c = 0; c < found; ++c) {
+      for (uint32_t b = buckets[c]; b != 0; b &= b - 1) {
+        for (uint32_t g : bucket_groups_[static_cast<size_t>(__builtin_ctz(b))]) {
+          confirm_group(groups_[g], p, n, starts[c], hit);
+        }
+      }
+    }
+  }
+}
 
 template <class Hit>
 void LiteralScanner::scan_long(std::string_view text, Hit&& hit) const {
   if (text.size() < m_) return;
+  if (use_prefix_filter_) {
+    scan_filtered(text, hit);
+    return;
+  }
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   // Cursor c owns the window ends in [end[c], stop[c]): every occurrence is reported once.
@@ -153,13 +201,7 @@ void LiteralScanner::scan_long(std::string_view text, Hit&& hit) const {
       const size_t start = e + 1 - m_;
       auto it = std::lower_bound(groups_.begin(), groups_.end(), h,
                                  [](const Group& g, uint32_t key) { return g.hash < key; });
-      for (; it != groups_.end() && it->hash == h; ++it) {
-        if (!equal_at(p + start, it->prefix, 0)) continue;
-        for (uint32_t literal : it->literals) {
-          const std::string& l = literals_[literal];
-          if (n - start >= l.size() && equal_at(p + start, l, m_)) hit(literal, start);
-        }
-      }
+      for (; it != groups_.end() && it->hash == h; ++it) confirm_group(*it, p, n, start, hit);
     }
     if (!active) return;
   }

@@ -17,6 +17,7 @@
 
 #include "classify/keyword_pattern.hpp"
 #include "classify/literal_scan.hpp"
+#include "classify/prefix_filter.hpp"
 #include "classify/rules.hpp"
 #include "classify/utf8.hpp"
 
@@ -131,6 +132,55 @@ TEST(LiteralScanner, FindsThreeByteLiterals) {
     std::sort(starts.begin(), starts.end());
     ASSERT_EQ(starts.size(), n < 3 ? 0 : n - 2) << n;
     for (size_t i = 0; i < starts.size(); ++i) ASSERT_EQ(starts[i], i) << n;
+  }
+  munmap(pages, 2 * page);
+}
+
+// Long literals through both paths: few distinct prefixes go through the PrefixFilter (where
+// the CPU has AVX2), more than LiteralScanner allows it through Wu-Manber. Texts of every length
+// up to a few filter spans, bytes that equal a literal's only with bit 5 set, texts that end
+// where a readable page ends.
+TEST(LiteralScanner, FindsLongLiteralsThroughEitherPath) {
+  std::mt19937 rng(5);
+  const std::string alphabet = "abAB@`\x01!\xE9\xC9 z";
+  auto random_literals = [&](size_t count) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < count; ++i) {
+      std::string l;
+      for (size_t k = 4 + rng() % 5; k > 0; --k) l += alphabet[rng() % alphabet.size()];
+      out.push_back(l);
+    }
+    return out;
+  };
+  for (const size_t count : {size_t{1}, size_t{12}, size_t{40}, size_t{200}}) {
+    const std::vector<std::string> literals = random_literals(count);
+    const LiteralScanner scanner(literals);
+    ASSERT_TRUE(scanner.usable());
+    EXPECT_EQ(scanner.uses_prefix_filter(), count <= 40 && PrefixFilter::available()) << count;
+    for (int round = 0; round < 600; ++round) {
+      std::string text;
+      const size_t length = rng() % 700;
+      while (text.size() < length) {
+        text += rng() % 8 == 0 ? literals[rng() % literals.size()]
+                               : std::string(1, alphabet[rng() % alphabet.size()]);
+      }
+      std::vector<std::pair<uint32_t, size_t>> got;
+      scanner.scan(text, [&](uint32_t literal, size_t start) { got.emplace_back(literal, start); });
+      std::sort(got.begin(), got.end());
+      ASSERT_EQ(got, naive_hits(literals, text)) << count << " \"" << text << '"';
+    }
+  }
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  void* pages = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(pages, MAP_FAILED);
+  ASSERT_EQ(mprotect(static_cast<char*>(pages) + page, page, PROT_NONE), 0);
+  const LiteralScanner aaaa({"AAAA"});
+  for (size_t n = 0; n < 600; ++n) {
+    char* text = static_cast<char*>(pages) + page - n;
+    std::memset(text, 'a', n);
+    size_t hits = 0;
+    aaaa.scan(std::string_view(text, n), [&](uint32_t, size_t) { ++hits; });
+    ASSERT_EQ(hits, n < 4 ? 0 : n - 3) << n;
   }
   munmap(pages, 2 * page);
 }
