@@ -33,12 +33,12 @@ bool sane(const std::string& id) {
 std::string request_id_for(const http::Request& request) {
   const std::string* given = request.header("x-request-id");
   if (given != nullptr && sane(*given)) return *given;
-  static constexpr char kHex[] = "0123456789abcdef";
+  // "req_" and 11 base-62 digits of a 64-bit random number (62^11 > 2^64): 15 characters, so the
+  // id and its copies live inside std::string's own buffer, with no allocation per request.
+  static constexpr char kDigits[] =
+      "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
   std::string id = "req_";
-  for (int word = 0; word < 2; ++word) {
-    uint64_t r = next_random();
-    for (int i = 0; i < 12; ++i, r >>= 4) id.push_back(kHex[r & 15]);
-  }
+  for (uint64_t r = next_random(), i = 0; i < 11; ++i, r /= 62) id.push_back(kDigits[r % 62]);
   return id;
 }
 

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "access_log.hpp"
 #include "cors.hpp"
 #include "request_id.hpp"
@@ -42,6 +45,8 @@ TEST(RequestId, EchoesSaneIdsAndMakesOthers) {
   r.headers = {{"X-Request-Id", "has space"}};
   const std::string made = request_id_for(r);
   EXPECT_EQ(made.rfind("req_", 0), 0u);
+  ASSERT_EQ(made.size(), 15u);  // short enough for std::string's inline buffer
+  EXPECT_TRUE(std::all_of(made.begin() + 4, made.end(), [](char c) { return std::isalnum(c); }));
   r.headers.clear();
   EXPECT_NE(request_id_for(r), request_id_for(r));
 }
