@@ -1,9 +1,14 @@
 // Many literals found in one pass over a text, ASCII case-insensitively: the rules' prefilter in
-// front of RE2. Wu-Manber for the literals of 4 bytes or more: a window of m bytes (m = the
-// shortest of them) slides over the text; a table keyed by the window's last two bytes says how
-// far it may jump without passing an occurrence, so ordinary text is crossed up to m-1 bytes per
-// step, and only windows ending like some literal's m-byte prefix get an exact comparison. Each
-// step is a chain of dependent loads, so four cursors walk four quarters of the text at once.
+// front of RE2. Literals of 4 bytes or more, grouped by their first m bytes (m = the shortest of
+// them), are found in one of two ways:
+//   - with AVX2 and at most kMaxFilteredPrefixes distinct 4-byte prefixes, a PrefixFilter
+//     (prefix_filter.hpp) names the positions where some group may start, 32 per step, and
+//     only those get an exact comparison;
+//   - otherwise Wu-Manber: a window of m bytes slides over the text; a table keyed by the
+//     window's last two bytes says how far it may jump without passing an occurrence, so
+//     ordinary text is crossed up to m-1 bytes per step, and only windows ending like some
+//     literal's m-byte prefix get an exact comparison. Each step is a chain of dependent loads,
+//     so four cursors walk four quarters of the text at once.
 // 3-byte literals would cap those jumps at 2: they get their own scanner (TripleScanner), which
 // runs only when there are some. No allocation while scanning.
 #pragma once
