@@ -44,6 +44,37 @@ std::vector<std::pair<uint32_t, size_t>> naive_hits(const std::vector<std::strin
   return out;
 }
 
+// A readable page followed by an unreadable one: a text placed at the end of the first faults
+// when a scanner reads past it.
+class GuardedPage {
+ public:
+  GuardedPage() : size_(static_cast<size_t>(sysconf(_SC_PAGESIZE))) {
+    void* p = mmap(nullptr, 2 * size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return;
+    pages_ = static_cast<char*>(p);
+    if (mprotect(pages_ + size_, size_, PROT_NONE) != 0) {
+      munmap(pages_, 2 * size_);
+      pages_ = nullptr;
+    }
+  }
+  ~GuardedPage() {
+    if (pages_ != nullptr) munmap(pages_, 2 * size_);
+  }
+  GuardedPage(const GuardedPage&) = delete;
+  GuardedPage& operator=(const GuardedPage&) = delete;
+  bool ok() const { return pages_ != nullptr; }
+  // n bytes (n <= page size), all `fill`, ending where the readable page ends.
+  char* last_bytes(size_t n, char fill) {
+    char* text = pages_ + size_ - n;
+    std::memset(text, fill, n);
+    return text;
+  }
+
+ private:
+  size_t size_;
+  char* pages_ = nullptr;
+};
+
 TEST(LiteralScanner, FindsEveryOccurrence) {
   const std::vector<std::string> literals = {"abcd",    "Abcd",          "ABCDE", "bcda",
                                              "代码",    "c++a",          "aaaa",  "éab",
@@ -119,21 +150,17 @@ TEST(LiteralScanner, FindsThreeByteLiterals) {
   }
   // Every start, the first and the last included, of texts that end where a readable page ends:
   // a read past the text faults.
-  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  void* pages = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  ASSERT_NE(pages, MAP_FAILED);
-  ASSERT_EQ(mprotect(static_cast<char*>(pages) + page, page, PROT_NONE), 0);
+  GuardedPage page;
+  ASSERT_TRUE(page.ok());
   const LiteralScanner aaa({"AAA"});
   for (size_t n = 0; n < 100; ++n) {
-    char* text = static_cast<char*>(pages) + page - n;
-    std::memset(text, 'a', n);
+    char* text = page.last_bytes(n, 'a');
     std::vector<size_t> starts;
     aaa.scan(std::string_view(text, n), [&](uint32_t, size_t start) { starts.push_back(start); });
     std::sort(starts.begin(), starts.end());
     ASSERT_EQ(starts.size(), n < 3 ? 0 : n - 2) << n;
     for (size_t i = 0; i < starts.size(); ++i) ASSERT_EQ(starts[i], i) << n;
   }
-  munmap(pages, 2 * page);
 }
 
 // Long literals through both paths: few distinct prefixes go through the PrefixFilter (where
@@ -170,19 +197,15 @@ TEST(LiteralScanner, FindsLongLiteralsThroughEitherPath) {
       ASSERT_EQ(got, naive_hits(literals, text)) << count << " \"" << text << '"';
     }
   }
-  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  void* pages = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  ASSERT_NE(pages, MAP_FAILED);
-  ASSERT_EQ(mprotect(static_cast<char*>(pages) + page, page, PROT_NONE), 0);
+  GuardedPage page;
+  ASSERT_TRUE(page.ok());
   const LiteralScanner aaaa({"AAAA"});
   for (size_t n = 0; n < 600; ++n) {
-    char* text = static_cast<char*>(pages) + page - n;
-    std::memset(text, 'a', n);
+    char* text = page.last_bytes(n, 'a');
     size_t hits = 0;
     aaaa.scan(std::string_view(text, n), [&](uint32_t, size_t) { ++hits; });
     ASSERT_EQ(hits, n < 4 ? 0 : n - 3) << n;
   }
-  munmap(pages, 2 * page);
 }
 
 // Every code point RE2's case-insensitive matching relates to an ASCII letter is an ASCII letter,
