@@ -4,8 +4,8 @@
 #   sparouter-server: 3 groups, 7 deployments, 20 rules, embedded classifier (hybrid), clients
 #     send model "auto" with ~1 KB bodies (server_config.py sets it up through the admin API)
 #   nginx: proxy_pass to the upstream with keep-alive connections
-# For each: wrk at 32 and 128 connections (requests/s, p99, CPU per request of the server
-# process), RSS idle and at peak; time to first byte of a streamed answer (sparouter-fake-upstream
+# For each: wrk at 32 and 128 connections, and at 8 with a new connection per request
+# (requests/s, p99, CPU per request of the server process), RSS idle and at peak; time to first byte of a streamed answer (sparouter-fake-upstream
 # as the upstream, ttfb_pairs.py, median of N alternating pairs) through each.
 #
 #   benchmarks/load/bench_server_vs_nginx.sh [build dir]
@@ -159,10 +159,11 @@ WAKE_PERF=0
 if command -v perf > /dev/null && perf stat -e sched:sched_waking -x, -o /dev/null -- true 2> /dev/null; then
   WAKE_PERF=1
 fi
-# run_one <pid> <port> <connections>: prints "rps requests cpu_s p99_ms wakeups errors"
+# run_one <pid> <port> <connections> [wrk options]: prints "rps requests cpu_s p99_ms wakeups errors"
 run_one() {
   local pid=$1 port=$2 c=$3 before after out perf_pid=""
-  "${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d2s -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
+  local extra=("${@:4}")
+  "${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d2s "${extra[@]}" -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
   if [[ $WAKE_PERF == 1 ]]; then
     local pids
     pids=$(echo "$pid" $(cat /proc/"$pid"/task/*/children 2> /dev/null) | tr ' ' ',')
@@ -170,7 +171,7 @@ run_one() {
     perf_pid=$!
   fi
   before=$(cpu_ticks "$pid")
-  out=$("${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions")
+  out=$("${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d"${DURATION}s" --latency "${extra[@]}" -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions")
   after=$(cpu_ticks "$pid")
   local wakeups=-1
   if [[ -n $perf_pid ]] && wait "$perf_pid"; then
@@ -187,14 +188,19 @@ run_one() {
 
 echo "sparouter-server vs nginx reverse proxy; ~1 KB chat bodies (model auto), wrk -t1 -d${DURATION}s x ${ROUNDS} rounds, ${THREADS} server thread(s)/worker(s), $(nproc) cores, $([[ ${#PROXY_PIN[@]} -gt 0 ]] && echo "proxy on CPU 1, load on CPU 0" || echo "unpinned"), load $(cut -d' ' -f1 /proc/loadavg)"
 printf "%-6s %-10s %11s %9s %11s %8s %9s  %s\n" conns server "requests/s" "p99 ms" "cpu us/req" "ratio" "wake/req" "errors"
-for c in 32 128; do
+# "8close": 8 connections, each request on a new one (Connection: close): what a connection's
+# set-up and teardown cost, which the time-to-first-byte comparison below pays on every sample.
+for run in 32 128 8close; do
+  c=${run%close}
+  extra=()
+  [[ $run == *close ]] && extra=(-H "Connection: close")
   declare -A REQ=( [sparouter]=0 [nginx]=0 ) CPU=( [sparouter]=0 [nginx]=0 ) P99=( [sparouter]=0 [nginx]=0 ) ERR=( [sparouter]="" [nginx]="" )
   declare -A WAKE=( [sparouter]=0 [nginx]=0 )
   for round in $(seq "$ROUNDS"); do
     if (( round % 2 == 1 )); then order="sparouter nginx"; else order="nginx sparouter"; fi
     for name in $order; do
       if [[ $name == sparouter ]]; then pid=$SR_PID port=$SR_PORT; else pid=$NGINX_PID port=$NGINX_PORT; fi
-      read -r rps req cpu p99 wakeups errors < <(run_one "$pid" "$port" "$c")
+      read -r rps req cpu p99 wakeups errors < <(run_one "$pid" "$port" "$c" "${extra[@]}")
       REQ[$name]=$((REQ[$name] + req))
       if (( wakeups < 0 || WAKE[$name] < 0 )); then WAKE[$name]=-1; else WAKE[$name]=$((WAKE[$name] + wakeups)); fi
       CPU[$name]=$(awk -v a="${CPU[$name]}" -v b="$cpu" 'BEGIN {print a + b}')
@@ -208,10 +214,13 @@ for c in 32 128; do
     if [[ $name == nginx ]]; then NG_RPS=$rps NG_CPU=$cpu_us NG_P99=${P99[nginx]}; ratio="1.00"
     else ratio=$(awk -v a="$rps" -v b="$NG_RPS" 'BEGIN {printf "%.2f", a / b}'); fi
     wake=$(awk -v w="${WAKE[$name]}" -v n="${REQ[$name]}" 'BEGIN {if (w < 0) print "n/a"; else printf "%.3f", w / n}')
-    printf "%-6s %-10s %11s %9s %11s %8s %9s  %s\n" "$c" "$name" "$rps" "${P99[$name]}" "$cpu_us" "$ratio" "$wake" "${ERR[$name]:-none}"
+    printf "%-6s %-10s %11s %9s %11s %8s %9s  %s\n" "$run" "$name" "$rps" "${P99[$name]}" "$cpu_us" "$ratio" "$wake" "${ERR[$name]:-none}"
   done
-  awk -v sr="$rps" -v ng="$NG_RPS" -v sc="$cpu_us" -v nc="$NG_CPU" -v sp="${P99[sparouter]}" -v np="$NG_P99" -v c="$c" 'BEGIN {
-    printf "  c=%d ratios sparouter/nginx: requests/s %.2fx (goal >= 0.9 at c=32), cpu/request %.2fx (<= 1.3), p99 %.2fx (<= 1.5)\n", c, sr/ng, sc/nc, sp/np }'
+  awk -v sr="$rps" -v ng="$NG_RPS" -v sc="$cpu_us" -v nc="$NG_CPU" -v sp="${P99[sparouter]}" -v np="$NG_P99" -v run="$run" 'BEGIN {
+    if (run ~ /close$/)
+      printf "  %s ratios sparouter/nginx: requests/s %.2fx, cpu/request %.2fx, p99 %.2fx (a new connection per request: no goal of its own)\n", run, sr/ng, sc/nc, sp/np
+    else
+      printf "  c=%s ratios sparouter/nginx: requests/s %.2fx (goal >= 0.9 at c=32), cpu/request %.2fx (<= 1.3), p99 %.2fx (<= 1.5)\n", run, sr/ng, sc/nc, sp/np }'
 done
 SR_PEAK_RSS=$(rss_kb "$SR_PID" VmHWM)
 NG_PEAK_RSS=$(rss_kb "$NGINX_PID" VmHWM)
