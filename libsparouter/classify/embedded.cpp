@@ -257,7 +257,7 @@ void EmbeddedScratch::reserve(const EmbeddedModel& model) {
   if (acc_.size() < model.scratch_floats()) acc_.resize(model.scratch_floats());
   if (stamps_.size() < model.rows_) stamps_.resize(model.rows_, 0);
   if (runs_.size() < kRuns) runs_.resize(kRuns, Run{0, 0});
-  if (!model.prefetch_slots_ && memo_.size() < kMemoSlots) memo_.resize(kMemoSlots, Memo{});
+  if (model.remembers_runs() && memo_.size() < kMemoSlots) memo_.resize(kMemoSlots, Memo{});
 }
 
 }  // namespace sparouter::classify

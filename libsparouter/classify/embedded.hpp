@@ -155,6 +155,9 @@ class EmbeddedModel {
   };
 
   size_t scratch_floats() const noexcept { return 2 * stride_ + 2 * linear_width_ + hidden_width_; }
+  // Small tables: each run's n-grams are looked up at once and remembered in the scratch's Memo
+  // (big ones are batched for their prefetches instead).
+  bool remembers_runs() const noexcept { return !prefetch_slots_; }
   void pack(const embedded_train::Corpus& corpus, const embedded_train::Linear& linear,
             const embedded_train::Hidden* hidden);
   // The rows of the keys the table holds, in key order, into rows (room for count); returns

@@ -107,7 +107,7 @@ size_t EmbeddedModel::look_up(EmbeddedScratch& s, const uint32_t* keys, size_t c
 size_t EmbeddedModel::predict(std::string_view text, float* probs,
                               EmbeddedScratch& s) const noexcept {
   using Scratch = EmbeddedScratch;
-  const bool memo = !prefetch_slots_;  // small tables: runs are looked up and remembered
+  const bool memo = remembers_runs();
   if (s.acc_.size() < scratch_floats() || s.stamps_.size() < rows_ ||
       s.runs_.size() < Scratch::kRuns || (memo && s.memo_.size() < Scratch::kMemoSlots)) {
     s.reserve(*this);
@@ -178,19 +178,23 @@ size_t EmbeddedModel::predict(std::string_view text, float* probs,
         const size_t take = std::min(n - i, Scratch::kBatch);
         rows += m.look_up(s, keys + i, take, FeatureFamily::kChar, found + rows, &missing);
       }
-      if (rows <= Scratch::kMemoRows) {
-        Scratch::Memo& e = s.memo_[memo_slot(run_hash)];
-        e.hash = run_hash;
-        e.model = m.serial_;
-        e.unseen = static_cast<uint16_t>(missing);  // at most (kMaxHeldRun + 1) * 7 keys
-        e.rows = static_cast<uint8_t>(rows);
-        std::copy_n(found, rows, e.row);
-      }
+      if (rows <= Scratch::kMemoRows) remember(run_hash, missing, found, rows);
       unseen[static_cast<size_t>(FeatureFamily::kChar)] += missing;
       add_char_rows(found, rows);
     }
     static size_t memo_slot(uint64_t hash) {  // the high bits: runs_ uses the low ones
       return static_cast<size_t>(hash >> 53) & (Scratch::kMemoSlots - 1);
+    }
+    // rows <= kMemoRows; missing <= (kMaxHeldRun + 1) * 7, the keys of one held run. Forced
+    // inline: left to GCC, the load-test prompt took 7.2 us instead of 6.6.
+    [[gnu::always_inline]] void remember(uint64_t hash, uint32_t missing, const uint32_t* rows,
+                                         size_t n) {
+      Scratch::Memo& e = s.memo_[memo_slot(hash)];
+      e.hash = hash;
+      e.model = m.serial_;
+      e.unseen = static_cast<uint16_t>(missing);
+      e.rows = static_cast<uint8_t>(n);
+      std::copy_n(rows, n, e.row);
     }
     void add_char_rows(const uint32_t* rows, size_t n) {
       while (n > 0) {
@@ -231,10 +235,7 @@ size_t EmbeddedModel::predict(std::string_view text, float* probs,
         return true;
       }
       const uint32_t blob_row = static_cast<uint32_t>(m.rows_) + row;
-      if (memo) {
-        Scratch::Memo& e = s.memo_[memo_slot(hash)];
-        e = Scratch::Memo{hash, m.serial_, 0, 1, 0, {blob_row}};
-      }
+      if (memo) remember(hash, 0, &blob_row, 1);
       if (m.prefetch_rows_) {
         const uint8_t* p = &m.blob_[static_cast<size_t>(blob_row) * m.row_bytes_];
         for (size_t off = 0; off < m.row_bytes_; off += 64) prefetch(p + off);

@@ -54,10 +54,6 @@ __attribute__((target("avx2"))) size_t scan_avx2(const std::vector<TripleLiteral
   return base;
 }
 
-bool has_avx2() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
-}
 #endif
 
 }  // namespace
@@ -77,8 +73,7 @@ void TripleScanner::scan(std::string_view text, HitFn hit, void* context) const 
   const size_t n = text.size();
   size_t base = 0;  // the starts before it are done
 #ifdef SR_TRIPLE_AVX2
-  static const bool avx2 = has_avx2();
-  if (avx2) base = scan_avx2(triples_, p, n, hit, context);
+  if (PrefixFilter::available()) base = scan_avx2(triples_, p, n, hit, context);  // AVX2
 #endif
 #ifdef __SSE2__
   constexpr size_t kStep = 16;  // starts per block; a block reads kStep + 2 bytes

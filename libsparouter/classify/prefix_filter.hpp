@@ -19,7 +19,7 @@ class PrefixFilter {
   static constexpr size_t kBuckets = 8;
   static constexpr size_t kWidth = 4;  // prefix bytes that are checked
 
-  // False on CPUs without AVX2: candidates() must not be called there.
+  // Whether the CPU has AVX2 (checked once): candidates() must not be called without it.
   static bool available();
 
   // `prefix`: at least kWidth bytes (only those count). bucket < kBuckets.
