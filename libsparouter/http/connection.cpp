@@ -79,15 +79,18 @@ class Connection final : public ConnectionBase,
 
   ~Connection() {
     if (sweep_ != nullptr) sweep_->remove(*this);
+    shared_.registry.remove(*this);  // destroyed without finishing: the server's shutdown
   }
 
   void start() {
     std::error_code ec;
     lowest(stream_).non_blocking(true, ec);  // write_now's writes never block the thread
-    auto self = this->shared_from_this();
-    shared_.registry.add(this, self);
-    asio::co_spawn(stream_.get_executor(), run(self), asio::detached);
+    shared_.registry.add(*this);
+    timer_.expires_at(kNever);  // not armed: the first deadline arms it
+    asio::co_spawn(stream_.get_executor(), run(this->shared_from_this()), asio::detached);
   }
+
+  std::shared_ptr<ConnectionBase> share() override { return this->weak_from_this().lock(); }
 
   void stop_gracefully() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
@@ -189,8 +192,7 @@ class Connection final : public ConnectionBase,
   enum class State : uint8_t { kIdle, kReading, kHandling };
   enum class ReadResult : uint8_t { kRequest, kClose, kLinger };
 
-  awaitable<void> run(std::shared_ptr<Connection> self) {
-    asio::co_spawn(stream_.get_executor(), watchdog(self), asio::detached);
+  awaitable<void> run([[maybe_unused]] std::shared_ptr<Connection> self) {
     stopping_ = shared_.stopping.load(std::memory_order_relaxed);
     if constexpr (kIsTls<Stream>) {
       set_deadline(Clock::now() + opts_.header_timeout);
@@ -217,7 +219,14 @@ class Connection final : public ConnectionBase,
   awaitable<ReadResult> read_request() {
     const bool buffered = begin_ != end_;
     state_ = buffered ? State::kReading : State::kIdle;
-    set_deadline(Clock::now() + (buffered ? opts_.header_timeout : opts_.idle_timeout));
+    if (request_number_ == 0 && !buffered) {
+      // A new connection waits for its first request no longer than the header timeout (or
+      // the idle one, if shorter): then the first byte's header deadline only moves it later,
+      // which does not re-arm the timer.
+      set_deadline(Clock::now() + std::min(opts_.idle_timeout, opts_.header_timeout));
+    } else {
+      set_deadline(Clock::now() + (buffered ? opts_.header_timeout : opts_.idle_timeout));
+    }
     bool need_feed = buffered;
     for (;;) {
       while (need_feed) {
@@ -432,22 +441,31 @@ class Connection final : public ConnectionBase,
     while (watching_) co_await watch_done_.async_wait(ec_token(ec));
   }
 
-  awaitable<void> watchdog([[maybe_unused]] std::shared_ptr<Connection> self) {
-    while (!closed_) {
-      timer_.expires_at(deadline_);
-      std::error_code ec;
-      co_await timer_.async_wait(ec_token(ec));
-      if (closed_) break;
-      if (Clock::now() >= deadline_) {
-        close_now();  // pending reads and writes fail; the run loop ends
-        break;
-      }
-    }
-  }
-
+  // The deadline timer is armed for the earliest moment the deadline may pass. Moving the
+  // deadline later costs nothing (the timer re-arms itself when it fires early); only an earlier
+  // deadline re-arms it. A plain callback, not a coroutine: nothing to spawn per connection.
   void set_deadline(Clock::time_point t) {
     deadline_ = t;
-    if (t < timer_.expiry()) timer_.cancel();  // wake the watchdog only when it must fire sooner
+    if (t < timer_.expiry() && !closed_) arm_timer(t);
+  }
+
+  void arm_timer(Clock::time_point t) {
+    timer_.expires_at(t);  // cancels a pending wait, whose handler then sees a stale number
+    const uint32_t arm = ++timer_arms_;
+    timer_.async_wait([self = this->shared_from_this(), arm](const std::error_code&) {
+      self->on_timer(arm);
+    });
+  }
+
+  void on_timer(uint32_t arm) {
+    if (arm != timer_arms_ || closed_) return;
+    if (Clock::now() >= deadline_) {
+      close_now();  // pending reads and writes fail; the run loop ends
+    } else if (deadline_ != kNever) {
+      arm_timer(deadline_);
+    } else {
+      timer_.expires_at(kNever);  // unarmed until the next deadline
+    }
   }
 
   void mark_gone() {
@@ -465,7 +483,7 @@ class Connection final : public ConnectionBase,
 
   void finish() {
     close_now();
-    shared_.registry.remove(this);
+    shared_.registry.remove(*this);
   }
 
   Stream stream_;
@@ -496,13 +514,16 @@ class Connection final : public ConnectionBase,
   bool watching_ = false;
   bool stop_watch_ = false;
   uint64_t request_number_ = 0;  // which request a late watch start belongs to
+  uint32_t timer_arms_ = 0;      // the current arming of timer_; older handlers do nothing
 };
 
 }  // namespace
 
 void start_connection(tcp::socket socket, ServerShared& shared, WatchSweep* sweep) {
+#if !defined(__linux__)  // Linux copies it from the listening socket (Server::start sets it)
   std::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
+#endif
   if (shared.tls) {
     auto c = std::make_shared<Connection<TlsStream>>(shared, sweep, std::move(socket), shared.tls);
     c->start();

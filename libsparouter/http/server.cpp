@@ -113,12 +113,21 @@ Status Server::start() {
   std::error_code ec;
   const auto address = asio::ip::make_address(o.host, ec);
   if (ec) return Error{Code::kInvalid, "bad listen address: " + o.host, "host"};
-  // On a strand: in the shared model several threads run this context, and shutdown() posts
-  // the acceptor's close from outside.
-  s.acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(*s.contexts.front()));
+  // shutdown() posts the acceptor's close from outside: in the shared model, where several
+  // threads run this context, through a strand; a context of its own has one thread already.
+  if (shared_context) {
+    s.acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(*s.contexts.front()));
+  } else {
+    s.acceptor = std::make_unique<tcp::acceptor>(s.contexts.front()->get_executor());
+  }
   const tcp::endpoint endpoint(address, o.port);
   s.acceptor->open(endpoint.protocol(), ec);
   if (!ec) s.acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+#if defined(__linux__)
+  // Accepted sockets inherit it (start_connection relies on that): a system call per
+  // connection saved.
+  if (!ec) s.acceptor->set_option(tcp::no_delay(true), ec);
+#endif
   if (!ec) s.acceptor->bind(endpoint, ec);
   if (!ec) s.acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {

@@ -24,7 +24,9 @@ struct ServerOptions {
   ThreadModel thread_model = ThreadModel::kContextPerThread;
   size_t max_connections = 10000;  // beyond it new connections get a 503 and are closed
   ParserLimits limits;
-  std::chrono::milliseconds header_timeout{30'000};  // from a request's first byte to its head
+  // From a request's first byte to its head; also how long a new connection may stay silent
+  // (the idle timeout, if that is shorter).
+  std::chrono::milliseconds header_timeout{30'000};
   std::chrono::milliseconds body_timeout{60'000};    // from the head to the end of the body
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{60'000};   // each write of a response or chunk

@@ -250,6 +250,24 @@ TEST_F(HttpServer, ClosesIdleKeepAliveConnections) {
   EXPECT_TRUE(c.wait_closed(5s));
 }
 
+TEST_F(HttpServer, ClosesSilentNewConnectionsAtTheHeaderTimeout) {
+  // A new connection that never sends a byte is due at the shorter of the two timeouts; one
+  // that starts a request in time still gets the whole header timeout for its head.
+  ServerOptions o;
+  o.header_timeout = 600ms;
+  o.idle_timeout = 60s;
+  start(o);
+  RawClient silent(port_);
+  RawClient slow(port_);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(400ms);
+  slow.send("GET /hello HTTP/1.1\r\n");
+  EXPECT_TRUE(silent.wait_closed(5s));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+  slow.send("Host: x\r\n\r\n");  // about 200 ms after its first byte: within the 600
+  EXPECT_EQ(slow.recv_count("hello", 1).find("HTTP/1.1 200"), 0u);
+}
+
 TEST_F(HttpServer, ClosesGarbageAndTlsBytesAndKeepsServing) {
   start();
   {
