@@ -140,7 +140,8 @@ NG_IDLE_RSS=$(rss_kb "$NGINX_PID" VmRSS)
 # Both answer, and sparouter routed by the classifier.
 curl -sf -D "$WORK/h" -o /dev/null -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
   "http://127.0.0.1:$SR_PORT/v1/chat/completions" || { echo "sparouter does not answer" >&2; cat "$WORK/sr.err" >&2; exit 1; }
-grep -i '^x-sparouter-route-source' "$WORK/h" >&2
+grep -qi '^x-sparouter-route-source: classifier' "$WORK/h" || {
+  echo "sparouter did not route by the classifier:" >&2; cat "$WORK/h" >&2; exit 1; }
 curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
   "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" || { echo "nginx does not answer" >&2; exit 1; }
 

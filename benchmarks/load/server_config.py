@@ -59,11 +59,13 @@ labels = [
 ]
 api("PUT", "/api/classifier/config", {"mode": "hybrid", "default_group": "general",
                                       "rules": rules,
-                                      "classifier": {"type": "embedded", "threshold": 0.4,
+                                      "classifier": {"type": "embedded", "threshold": 0.35,
                                                      "labels": labels}})
 applied = api("POST", "/api/apply")
 
 # About 1 KB: a system prompt and a user message no rule matches, so the classifier decides.
+# Five examples per label make a hesitant model: it picks "general" at about 0.39, hence the
+# threshold of 0.35 (below it the default group would serve, after the same work).
 user = ("I am planning a small garden behind the house this spring and would like advice on "
         "which vegetables grow well together, how much sun they need, when to plant them and "
         "how to keep the soil healthy without chemicals. ") * 3
