@@ -3,12 +3,15 @@
 //   ./sparouter_bench --benchmark_filter=Embedded
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "../tests/unit/classify/embedded_data_test_util.hpp"
 #include "classify/embedded.hpp"
+#include "classify/embedded_simd.hpp"
 
 namespace {
 
@@ -180,6 +183,35 @@ void train_bench(benchmark::State& state, uint32_t hidden_units) {
 void BM_EmbeddedTrainBanking77(benchmark::State& state) {
   train_bench(state, EmbeddedOptions{}.hidden_units);
 }
+// The row kernel alone, in prediction's shape (16 linear and 128 hidden weights per row, 64
+// rows: a batch of found features), for each form this CPU runs; the arg is its index in
+// runnable_kernels() (0 is the portable form), the label its name.
+void BM_EmbeddedRowKernel(benchmark::State& state) {
+  namespace simd = sparouter::classify::simd;
+  const auto all = simd::runnable_kernels();
+  const auto index = static_cast<size_t>(state.range(0));
+  if (index >= all.size()) {
+    state.SkipWithError("no such kernel on this CPU");
+    return;
+  }
+  const simd::Kernels& k = *all[index];
+  constexpr size_t kN1 = 16, kN2 = 128, kRows = 64;
+  std::mt19937 rng(3);
+  std::vector<int8_t> weights(kRows * (kN1 + kN2));
+  for (auto& w : weights) w = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+  std::vector<const int8_t*> rows(kRows);
+  std::vector<float> a1(kRows, 0.01f), a2(kRows, 0.02f), acc(kN1 + kN2, 0.0f);
+  for (size_t r = 0; r < kRows; ++r) rows[r] = weights.data() + r * (kN1 + kN2);
+  for (auto _ : state) {
+    k.add_rows_i8(rows.data(), a1.data(), a2.data(), kRows, kN1, kN2, acc.data());
+    benchmark::DoNotOptimize(acc.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(k.name);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRows));
+}
+BENCHMARK(BM_EmbeddedRowKernel)->DenseRange(0, 2);
+
 BENCHMARK(BM_EmbeddedTrainBanking77)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_EmbeddedTrainBanking77LogisticOnly(benchmark::State& state) { train_bench(state, 0); }

@@ -1,5 +1,7 @@
 #include "classify/embedded_simd.hpp"
 
+#include <vector>
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #define SR_EMBEDDED_X86 1
 #include <immintrin.h>
@@ -206,17 +208,32 @@ __attribute__((target("avx512f"))) void add_rows_i8_avx512(const int8_t* const* 
 
 constexpr Kernels kAvx512{axpy_avx512, scale_axpy_avx2, dot_avx2, add_rows_i8_avx512, "avx512"};
 
-const Kernels& pick() noexcept {
+bool has_avx2() noexcept {
   __builtin_cpu_init();
-  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+const Kernels& pick() noexcept {
+  const bool avx2 = has_avx2();
   if (avx2 && __builtin_cpu_supports("avx512f")) return kAvx512;
   if (avx2) return kAvx2;
   return kPortable;
 }
 
+std::vector<const Kernels*> runnable() {
+  std::vector<const Kernels*> all{&kPortable};
+  if (has_avx2()) {
+    all.push_back(&kAvx2);
+    if (__builtin_cpu_supports("avx512f")) all.push_back(&kAvx512);
+  }
+  return all;
+}
+
 #else
 
 const Kernels& pick() noexcept { return kPortable; }
+
+std::vector<const Kernels*> runnable() { return {&kPortable}; }
 
 #endif
 
@@ -228,5 +245,7 @@ const Kernels& kernels() noexcept {
 }
 
 const Kernels& portable_kernels() noexcept { return kPortable; }
+
+std::vector<const Kernels*> runnable_kernels() { return runnable(); }
 
 }  // namespace sparouter::classify::simd

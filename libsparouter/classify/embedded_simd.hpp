@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace sparouter::classify::simd {
 
@@ -25,5 +26,8 @@ const Kernels& kernels() noexcept;
 
 // The portable kernels, for tests that compare both paths.
 const Kernels& portable_kernels() noexcept;
+
+// Every set this CPU can run, portable first, whichever kernels() picked: for tests.
+std::vector<const Kernels*> runnable_kernels();
 
 }  // namespace sparouter::classify::simd

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <random>
 #include <string>
 #include <utility>
@@ -218,8 +219,43 @@ TEST(EmbeddedTable, FilterKeepsEveryKeyAndRulesOutMostOthers) {
   EXPECT_FALSE(empty.may_contain(0xFFFFFFFFu));
 }
 
+void expect_matches_portable(const simd::Kernels& fast);  // below
+
 TEST(EmbeddedSimd, KernelsMatchPortableForms) {
-  const simd::Kernels& fast = simd::kernels();
+  for (const simd::Kernels* k : simd::runnable_kernels()) {
+    SCOPED_TRACE(k->name);
+    expect_matches_portable(*k);
+  }
+  bool picked_is_runnable = false;
+  for (const simd::Kernels* k : simd::runnable_kernels()) picked_is_runnable |= k == &simd::kernels();
+  EXPECT_TRUE(picked_is_runnable);
+}
+
+TEST(EmbeddedSimd, RowKernelsAgreeBitForBitOnModelShapedRows) {
+  // Prediction's shape: 16 linear and 128 hidden weights per row, many rows. Every runnable
+  // form must give exactly the picked form's sums (scores must not depend on the kernel).
+  std::mt19937 rng(7);
+  const size_t n1 = 16, n2 = 128, count = 37;
+  std::vector<int8_t> weights(count * (n1 + n2));
+  for (auto& w : weights) w = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+  std::vector<const int8_t*> rows(count);
+  std::vector<float> a1(count), a2(count);
+  for (size_t r = 0; r < count; ++r) {
+    rows[r] = weights.data() + r * (n1 + n2);
+    a1[r] = static_cast<float>(rng() % 1000) / 997.0f - 0.5f;
+    a2[r] = static_cast<float>(rng() % 1000) / 991.0f - 0.5f;
+  }
+  std::vector<float> want(n1 + n2, 0.25f);
+  simd::kernels().add_rows_i8(rows.data(), a1.data(), a2.data(), count, n1, n2, want.data());
+  for (const simd::Kernels* k : simd::runnable_kernels()) {
+    if (k == &simd::portable_kernels()) continue;  // no FMA: rounds differently
+    std::vector<float> got(n1 + n2, 0.25f);
+    k->add_rows_i8(rows.data(), a1.data(), a2.data(), count, n1, n2, got.data());
+    EXPECT_EQ(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)), 0) << k->name;
+  }
+}
+
+void expect_matches_portable(const simd::Kernels& fast) {
   const simd::Kernels& slow = simd::portable_kernels();
   std::vector<float> x(37);
   std::vector<int8_t> q(48);
