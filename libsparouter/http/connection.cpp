@@ -33,6 +33,7 @@ constexpr std::string_view kCrlf = "\r\n";
 // answer is not lost to a reset, then close.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr size_t kLingerBytes = 1024 * 1024;
+constexpr size_t kHeadReserve = 512;  // a response head with our headers fits
 
 inline asio::const_buffer cbuf(std::string_view s) { return {s.data(), s.size()}; }
 inline auto ec_token(std::error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
@@ -334,6 +335,7 @@ class Connection final : public ConnectionBase,
 
   void begin_head(int status, const Headers& headers) {
     head_.clear();
+    head_.reserve(kHeadReserve);  // once per connection: not a string of doublings from empty
     head_ += http10_ ? "HTTP/1.0 " : "HTTP/1.1 ";
     append_uint(head_, static_cast<uint64_t>(status));
     head_ += ' ';
