@@ -4,9 +4,10 @@
 #   sparouter-server: 3 groups, 7 deployments, 20 rules, embedded classifier (hybrid), clients
 #     send model "auto" with ~1 KB bodies (server_config.py sets it up through the admin API)
 #   nginx: proxy_pass to the upstream with keep-alive connections
-# For each: wrk at 32 and 128 connections, and at 8 with a new connection per request
-# (requests/s, p99, CPU per request of the server process), RSS idle and at peak; time to first byte of a streamed answer (sparouter-fake-upstream
-# as the upstream, ttfb_pairs.py, median of N alternating pairs) through each.
+# For each: wrk at 32 and 128 connections, at 8 with a new connection per request, and at 32
+# with the group named in the body instead of "auto" (requests/s, p99, CPU per request of the
+# server process); RSS idle and at peak; time to first byte of a streamed answer
+# (sparouter-fake-upstream as the upstream, ttfb_pairs.py, median of N alternating pairs).
 #
 #   benchmarks/load/bench_server_vs_nginx.sh [build dir]
 # Environment: DURATION (10 s), ROUNDS (2, alternating order), THREADS (1: server threads and
@@ -145,11 +146,16 @@ grep -qi '^x-sparouter-route-source: classifier' "$WORK/h" || {
 curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
   "http://127.0.0.1:$NGINX_PORT/v1/chat/completions" || { echo "nginx does not answer" >&2; exit 1; }
 
-cat > "$WORK/post.lua" <<LUA
+# The same body naming its group: the host's cost without the router's decision.
+sed 's/"model": "auto"/"model": "general"/' "$WORK/body.json" > "$WORK/body_named.json"
+grep -q '"model": "general"' "$WORK/body_named.json" || { echo "cannot name the group in the body" >&2; exit 1; }
+for body in body body_named; do
+  cat > "$WORK/$body.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-local f = io.open("$WORK/body.json", "rb"); wrk.body = f:read("*a"); f:close()
+local f = io.open("$WORK/$body.json", "rb"); wrk.body = f:read("*a"); f:close()
 LUA
+done
 
 HZ=$(getconf CLK_TCK)
 # Wake-ups of other tasks the proxy causes per request (perf's sched:sched_waking, when perf can
@@ -164,7 +170,7 @@ fi
 run_one() {
   local pid=$1 port=$2 c=$3 before after out perf_pid=""
   local extra=("${@:4}")
-  "${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d2s "${extra[@]}" -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
+  "${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d2s "${extra[@]}" -s "$SCRIPT" "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
   if [[ $WAKE_PERF == 1 ]]; then
     local pids
     pids=$(echo "$pid" $(cat /proc/"$pid"/task/*/children 2> /dev/null) | tr ' ' ',')
@@ -172,7 +178,7 @@ run_one() {
     perf_pid=$!
   fi
   before=$(cpu_ticks "$pid")
-  out=$("${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d"${DURATION}s" --latency "${extra[@]}" -s "$WORK/post.lua" "http://127.0.0.1:$port/v1/chat/completions")
+  out=$("${LOAD_PIN[@]}" "$WRK" -t1 -c"$c" -d"${DURATION}s" --latency "${extra[@]}" -s "$SCRIPT" "http://127.0.0.1:$port/v1/chat/completions")
   after=$(cpu_ticks "$pid")
   local wakeups=-1
   if [[ -n $perf_pid ]] && wait "$perf_pid"; then
@@ -191,10 +197,15 @@ echo "sparouter-server vs nginx reverse proxy; ~1 KB chat bodies (model auto), w
 printf "%-6s %-10s %11s %9s %11s %8s %9s  %s\n" conns server "requests/s" "p99 ms" "cpu us/req" "ratio" "wake/req" "errors"
 # "8close": 8 connections, each request on a new one (Connection: close): what a connection's
 # set-up and teardown cost, which the time-to-first-byte comparison below pays on every sample.
-for run in 32 128 8close; do
+# "32named": c=32 with the group named in the body ("general"), so sparouter skips its rules and
+# classifier: what the host costs, and so what the routing decision costs in the 32 row.
+for run in 32 128 8close 32named; do
   c=${run%close}
+  c=${c%named}
   extra=()
   [[ $run == *close ]] && extra=(-H "Connection: close")
+  SCRIPT="$WORK/body.lua"
+  [[ $run == *named ]] && SCRIPT="$WORK/body_named.lua"
   declare -A REQ=( [sparouter]=0 [nginx]=0 ) CPU=( [sparouter]=0 [nginx]=0 ) P99=( [sparouter]=0 [nginx]=0 ) ERR=( [sparouter]="" [nginx]="" )
   declare -A WAKE=( [sparouter]=0 [nginx]=0 )
   for round in $(seq "$ROUNDS"); do
@@ -220,6 +231,8 @@ for run in 32 128 8close; do
   awk -v sr="$rps" -v ng="$NG_RPS" -v sc="$cpu_us" -v nc="$NG_CPU" -v sp="${P99[sparouter]}" -v np="$NG_P99" -v run="$run" 'BEGIN {
     if (run ~ /close$/)
       printf "  %s ratios sparouter/nginx: requests/s %.2fx, cpu/request %.2fx, p99 %.2fx (a new connection per request: no goal of its own)\n", run, sr/ng, sc/nc, sp/np
+    else if (run ~ /named$/)
+      printf "  %s ratios sparouter/nginx: requests/s %.2fx, cpu/request %.2fx, p99 %.2fx (group named in the body, no routing decision: no goal of its own)\n", run, sr/ng, sc/nc, sp/np
     else
       printf "  c=%s ratios sparouter/nginx: requests/s %.2fx (goal >= 0.9 at c=32), cpu/request %.2fx (<= 1.3), p99 %.2fx (<= 1.5)\n", run, sr/ng, sc/nc, sp/np }'
 done
