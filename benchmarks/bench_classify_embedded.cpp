@@ -183,6 +183,11 @@ void train_bench(benchmark::State& state, uint32_t hidden_units) {
 void BM_EmbeddedTrainBanking77(benchmark::State& state) {
   train_bench(state, EmbeddedOptions{}.hidden_units);
 }
+BENCHMARK(BM_EmbeddedTrainBanking77)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_EmbeddedTrainBanking77LogisticOnly(benchmark::State& state) { train_bench(state, 0); }
+BENCHMARK(BM_EmbeddedTrainBanking77LogisticOnly)->Unit(benchmark::kMillisecond)->Iterations(1);
+
 // The row kernel alone, in prediction's shape (16 linear and 128 hidden weights per row, 64
 // rows: a batch of found features), for each form this CPU runs; the arg is its index in
 // runnable_kernels() (0 is the portable form), the label its name.
@@ -211,10 +216,5 @@ void BM_EmbeddedRowKernel(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRows));
 }
 BENCHMARK(BM_EmbeddedRowKernel)->DenseRange(0, 2);
-
-BENCHMARK(BM_EmbeddedTrainBanking77)->Unit(benchmark::kMillisecond)->Iterations(1);
-
-void BM_EmbeddedTrainBanking77LogisticOnly(benchmark::State& state) { train_bench(state, 0); }
-BENCHMARK(BM_EmbeddedTrainBanking77LogisticOnly)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace

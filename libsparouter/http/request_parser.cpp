@@ -79,7 +79,7 @@ struct RequestParser::Impl {
       return -1;
     }
     // One allocation for the body, not a string of doublings (bounded: a client that promises
-    // 8 MB and sends nothing gets no more than the first chunk reserved).
+    // 8 MB and sends nothing gets no more than kBodyReserveCap reserved).
     if (s.has_content_length) {
       s.request.body.reserve(std::min<uint64_t>(s.content_length, kBodyReserveCap));
     }
