@@ -117,22 +117,33 @@ void BM_EmbeddedDecideShort(benchmark::State& state) {
 BENCHMARK(BM_EmbeddedDecideShort)->Unit(benchmark::kMicrosecond);
 
 // The load test's classifier (benchmarks/load/server_config.py): 3 labels of 5 short examples
-// each, so most words of a prompt are unknown to it and its tables stay in cache.
+// each, so most words of a prompt are unknown to it and its tables stay in cache. Logistic
+// regression alone (5 examples per label are below hidden_from); hidden_from = 0 forces the
+// hidden layer on, for comparison.
+std::shared_ptr<const EmbeddedModel> train_small(double hidden_from) {
+  const std::vector<LabelExamples> labels = {
+      {"code",
+       {"fix my function", "why does this program crash", "refactor this class",
+        "write a unit test", "the build fails with an error"}},
+      {"math",
+       {"solve this equation", "what is the sum of the series", "prove the inequality",
+        "compute the limit", "how many ways to choose"}},
+      {"general",
+       {"write a poem about autumn", "plan a trip to rome", "summarise this article",
+        "what should i cook tonight", "tell me a story"}}};
+  EmbeddedOptions o;
+  o.hidden_from = hidden_from;
+  auto trained = EmbeddedModel::train(labels, o);
+  return trained.ok() ? *trained : nullptr;
+}
+
 const std::shared_ptr<const EmbeddedModel>& small_model() {
-  static const auto m = [] {
-    const std::vector<LabelExamples> labels = {
-        {"code",
-         {"fix my function", "why does this program crash", "refactor this class",
-          "write a unit test", "the build fails with an error"}},
-        {"math",
-         {"solve this equation", "what is the sum of the series", "prove the inequality",
-          "compute the limit", "how many ways to choose"}},
-        {"general",
-         {"write a poem about autumn", "plan a trip to rome", "summarise this article",
-          "what should i cook tonight", "tell me a story"}}};
-    auto trained = EmbeddedModel::train(labels, EmbeddedOptions{});
-    return trained.ok() ? *trained : nullptr;
-  }();
+  static const auto m = train_small(EmbeddedOptions{}.hidden_from);
+  return m;
+}
+
+const std::shared_ptr<const EmbeddedModel>& small_model_with_hidden_layer() {
+  static const auto m = train_small(0);
   return m;
 }
 
@@ -155,6 +166,14 @@ void BM_EmbeddedDecideSmallModelLoadTestPrompt(benchmark::State& state) {
   decide(state, small_model(), garden_prompt(), 1);
 }
 BENCHMARK(BM_EmbeddedDecideSmallModelLoadTestPrompt)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
+
+void BM_EmbeddedDecideSmallModelWithHiddenLayerLoadTestPrompt(benchmark::State& state) {
+  decide(state, small_model_with_hidden_layer(), garden_prompt(), 1);
+}
+BENCHMARK(BM_EmbeddedDecideSmallModelWithHiddenLayerLoadTestPrompt)
     ->Unit(benchmark::kMicrosecond)
     ->Repetitions(5)
     ->ReportAggregatesOnly(true);

@@ -64,7 +64,7 @@ api("PUT", "/api/classifier/config", {"mode": "hybrid", "default_group": "genera
 applied = api("POST", "/api/apply")
 
 # About 1 KB: a system prompt and a user message no rule matches, so the classifier decides.
-# Five examples per label make a hesitant model: it picks "general" at about 0.39, hence the
+# Five examples per label make a hesitant model: it picks "general" at 0.396, hence the
 # threshold of 0.35 (below it the default group would serve, after the same work).
 user = ("I am planning a small garden behind the house this spring and would like advice on "
         "which vegetables grow well together, how much sun they need, when to plant them and "

@@ -42,6 +42,9 @@ Status check_options(const EmbeddedOptions& o) {
     return bad_option("naive_bayes_below", "must be a finite number >= 0");
   }
   if (!positive(o.naive_bayes_alpha)) return bad_option("naive_bayes_alpha", "must be > 0");
+  if (!(o.hidden_from >= 0) || !std::isfinite(o.hidden_from)) {
+    return bad_option("hidden_from", "must be a finite number >= 0");
+  }
   if (o.epochs < 1 || o.epochs > 1000) return bad_option("epochs", "must be 1..1000");
   if (!positive(o.learning_rate)) return bad_option("learning_rate", "must be > 0");
   if (!(o.l2 >= 0 && o.l2 * o.learning_rate < 1)) {
@@ -141,7 +144,7 @@ Result<std::shared_ptr<const EmbeddedModel>> EmbeddedModel::train(
     lr.seed = options.seed;
     const embedded_train::Linear linear =
         embedded_train::train_logistic_runs(corpus, n_labels, lr, options.logistic_runs);
-    if (options.hidden_units == 0) {
+    if (options.hidden_units == 0 || per_label < options.hidden_from) {
       model->method_ = EmbeddedMethod::kLogistic;
       model->pack(corpus, linear, nullptr);
       return std::shared_ptr<const EmbeddedModel>(std::move(model));

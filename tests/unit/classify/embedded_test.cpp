@@ -40,6 +40,15 @@ std::shared_ptr<const EmbeddedModel> train_ok(const std::vector<LabelExamples>& 
   return r.ok() ? *r : nullptr;
 }
 
+// The two learners toy_labels() can get: logistic regression alone (its default: 8 examples
+// per label are below hidden_from), and with the hidden layer forced on. The scratch's tests run
+// with both, as their weight rows differ in width.
+std::vector<EmbeddedOptions> both_learners() {
+  EmbeddedOptions with_hidden;
+  with_hidden.hidden_from = 0;
+  return {EmbeddedOptions{}, with_hidden};
+}
+
 std::vector<float> scores(const EmbeddedModel& m, std::string_view text) {
   EmbeddedScratch scratch;
   std::vector<float> p(m.label_count());
@@ -112,16 +121,42 @@ TEST(EmbeddedModel, KeepsLabelOrder) {
   EXPECT_EQ(m->label(0), "code");
   EXPECT_EQ(m->label(1), "cooking");
   EXPECT_EQ(m->label(2), "travel");
-  EXPECT_EQ(m->method(), EmbeddedMethod::kLogisticHidden);
+  EXPECT_EQ(m->method(), EmbeddedMethod::kLogistic);
   EXPECT_GT(m->memory_bytes(), 0u);
+}
+
+// The hidden layer joins from hidden_from examples per label on average (8 here).
+TEST(EmbeddedModel, UsesTheHiddenLayerFromEnoughExamples) {
+  EmbeddedOptions o;
+  o.hidden_from = 8;
+  auto m = train_ok(toy_labels(), o);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->method(), EmbeddedMethod::kLogisticHidden);
+  o.hidden_from = 8.5;
+  m = train_ok(toy_labels(), o);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->method(), EmbeddedMethod::kLogistic);
+  o.hidden_from = 0;
+  o.hidden_units = 0;
+  m = train_ok(toy_labels(), o);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->method(), EmbeddedMethod::kLogistic);
+  o = {};
+  o.hidden_from = -1;
+  const auto r = EmbeddedModel::train(toy_labels(), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().param, "classifier.embedded.hidden_from");
 }
 
 TEST(EmbeddedModel, LearnsToyTopics) {
   for (uint32_t hidden : {0u, 128u}) {
     EmbeddedOptions o;
     o.hidden_units = hidden;
+    o.hidden_from = 0;
     auto m = train_ok(toy_labels(), o);
     ASSERT_TRUE(m);
+    EXPECT_EQ(m->method(),
+              hidden == 0 ? EmbeddedMethod::kLogistic : EmbeddedMethod::kLogisticHidden);
     EmbeddedScratch s;
     std::vector<float> p(m->label_count());
     EXPECT_EQ(m->label(m->predict("my C++ code crashes with a segfault", p.data(), s)), "code");
@@ -146,29 +181,33 @@ TEST(EmbeddedModel, UsesNaiveBayesWhenExamplesAreFew) {
   o.naive_bayes_below = 0;  // force logistic regression
   auto lr = train_ok(labels, o);
   ASSERT_TRUE(lr);
-  EXPECT_EQ(lr->method(), EmbeddedMethod::kLogisticHidden);
+  EXPECT_EQ(lr->method(), EmbeddedMethod::kLogistic);
 }
 
 TEST(EmbeddedModel, IsDeterministic) {
-  auto a = train_ok(toy_labels());
-  auto b = train_ok(toy_labels());
-  ASSERT_TRUE(a && b);
-  for (const char* text : {"segfault in C", "bake bread", "trip to Rome", "", "zzz qqq"}) {
-    const std::vector<float> pa = scores(*a, text);
-    const std::vector<float> pb = scores(*b, text);
-    for (size_t i = 0; i < pa.size(); ++i) EXPECT_EQ(pa[i], pb[i]) << text;  // bit for bit
+  for (const EmbeddedOptions& o : both_learners()) {
+    auto a = train_ok(toy_labels(), o);
+    auto b = train_ok(toy_labels(), o);
+    ASSERT_TRUE(a && b);
+    for (const char* text : {"segfault in C", "bake bread", "trip to Rome", "", "zzz qqq"}) {
+      const std::vector<float> pa = scores(*a, text);
+      const std::vector<float> pb = scores(*b, text);
+      for (size_t i = 0; i < pa.size(); ++i) EXPECT_EQ(pa[i], pb[i]) << text;  // bit for bit
+    }
   }
 }
 
 TEST(EmbeddedModel, SameScratchGivesSameScoresAsFreshOne) {
-  auto m = train_ok(toy_labels());
-  ASSERT_TRUE(m);
-  EmbeddedScratch warm;
-  std::vector<float> p(m->label_count());
-  for (int i = 0; i < 100; ++i)
-    m->predict("something else entirely " + std::to_string(i), p.data(), warm);
-  m->predict("explain this python stack trace", p.data(), warm);
-  EXPECT_EQ(p, scores(*m, "explain this python stack trace"));
+  for (const EmbeddedOptions& o : both_learners()) {
+    auto m = train_ok(toy_labels(), o);
+    ASSERT_TRUE(m);
+    EmbeddedScratch warm;
+    std::vector<float> p(m->label_count());
+    for (int i = 0; i < 100; ++i)
+      m->predict("something else entirely " + std::to_string(i), p.data(), warm);
+    m->predict("explain this python stack trace", p.data(), warm);
+    EXPECT_EQ(p, scores(*m, "explain this python stack trace"));
+  }
 }
 
 // Char n-grams count once per distinct word, whether the model knows the word (one
@@ -188,33 +227,40 @@ TEST(EmbeddedModel, RepeatedWordsAddNothing) {
 // More distinct words than a scratch remembers (kMaxRunsPerText): still deterministic, and the
 // same from a warm scratch as from a fresh one.
 TEST(EmbeddedModel, ManyDistinctWords) {
-  auto m = train_ok(toy_labels());
-  ASSERT_TRUE(m);
   std::string text;
   for (int i = 0; i < 3000; ++i) {
     std::string word;  // digits would fold to '0': spell i in letters
     for (int v = i; v > 0; v /= 26) word += static_cast<char>('a' + v % 26);
     text += "w" + word + " python ";
   }
-  EmbeddedScratch warm;
-  std::vector<float> p(m->label_count());
-  m->predict(text, p.data(), warm);
-  m->predict("bake bread", p.data(), warm);
-  m->predict(text, p.data(), warm);
-  EXPECT_EQ(p, scores(*m, text));
+  for (const EmbeddedOptions& o : both_learners()) {
+    auto m = train_ok(toy_labels(), o);
+    ASSERT_TRUE(m);
+    EmbeddedScratch warm;
+    std::vector<float> p(m->label_count());
+    m->predict(text, p.data(), warm);
+    m->predict("bake bread", p.data(), warm);
+    m->predict(text, p.data(), warm);
+    EXPECT_EQ(p, scores(*m, text));
+  }
 }
 
 // A scratch remembers what it found for the words of earlier texts (small models). Whatever it
 // remembers, evicts, or was last used with, scores are those of a fresh scratch, bit for bit:
-// two models share one scratch, the texts share a vocabulary bigger than the memory, and some
-// words have more known n-grams than one remembered word may hold.
+// two models (one with the hidden layer, one without) share one scratch, the texts share a
+// vocabulary bigger than the memory, and some words have more known n-grams than one remembered
+// word may hold.
 TEST(EmbeddedModel, RememberedWordsScoreAsFreshOnes) {
-  auto a = train_ok(toy_labels());
+  EmbeddedOptions with_hidden;
+  with_hidden.hidden_from = 0;
+  auto a = train_ok(toy_labels(), with_hidden);
   EmbeddedOptions o;
   o.char_ngram_min = 2;
   o.char_ngram_max = 4;
   auto b = train_ok(toy_labels(), o);
   ASSERT_TRUE(a && b);
+  ASSERT_EQ(a->method(), EmbeddedMethod::kLogisticHidden);
+  ASSERT_EQ(b->method(), EmbeddedMethod::kLogistic);
   std::vector<std::string> vocabulary = {"recipebananabreadrecipe", "segfaultcompilerpython",
                                          "trip", "rome", "bread", "unit", "test", "travel"};
   for (int i = 0; i < 5000; ++i) {
@@ -238,32 +284,34 @@ TEST(EmbeddedModel, RememberedWordsScoreAsFreshOnes) {
 }
 
 TEST(EmbeddedModel, NeverFailsOnArbitraryBytes) {
-  auto m = train_ok(toy_labels());
-  ASSERT_TRUE(m);
-  EmbeddedScratch s;
-  std::vector<float> p(m->label_count());
-  std::vector<std::string> texts = {"",
-                                    " ",
-                                    std::string(1, '\0'),
-                                    "\xFF\xFE\xFD",
-                                    "\xE6\x88",
-                                    std::string(5000, 'a'),
-                                    std::string(100000, '!')};
-  uint64_t x = 42;
-  for (int n = 0; n < 200; ++n) {  // random byte strings, fixed seed
-    std::string t;
-    for (int i = 0; i < n * 7 % 300; ++i) {
-      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-      t += static_cast<char>(x >> 56);
+  for (const EmbeddedOptions& o : both_learners()) {
+    auto m = train_ok(toy_labels(), o);
+    ASSERT_TRUE(m);
+    EmbeddedScratch s;
+    std::vector<float> p(m->label_count());
+    std::vector<std::string> texts = {"",
+                                      " ",
+                                      std::string(1, '\0'),
+                                      "\xFF\xFE\xFD",
+                                      "\xE6\x88",
+                                      std::string(5000, 'a'),
+                                      std::string(100000, '!')};
+    uint64_t x = 42;
+    for (int n = 0; n < 200; ++n) {  // random byte strings, fixed seed
+      std::string t;
+      for (int i = 0; i < n * 7 % 300; ++i) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        t += static_cast<char>(x >> 56);
+      }
+      texts.push_back(t);
     }
-    texts.push_back(t);
+    for (const std::string& t : texts) {
+      const size_t best = m->predict(t, p.data(), s);
+      ASSERT_LT(best, m->label_count());
+      expect_distribution(p);
+    }
+    EXPECT_LT(m->predict("anything", nullptr, s), m->label_count());  // probabilities optional
   }
-  for (const std::string& t : texts) {
-    const size_t best = m->predict(t, p.data(), s);
-    ASSERT_LT(best, m->label_count());
-    expect_distribution(p);
-  }
-  EXPECT_LT(m->predict("anything", nullptr, s), m->label_count());  // probabilities optional
 }
 
 TEST(EmbeddedModel, TrainsEvenWhenExamplesHaveNoFeatures) {
@@ -333,7 +381,9 @@ TEST(EmbeddedModel, ReadsAtMostMaxTextBytes) {
 }
 
 TEST(EmbeddedModel, PredictIsThreadSafe) {
-  auto m = train_ok(toy_labels());
+  EmbeddedOptions o;
+  o.hidden_from = 0;  // the wider rows
+  auto m = train_ok(toy_labels(), o);
   ASSERT_TRUE(m);
   const std::vector<std::string> texts = {"segfault in C", "bake bread", "trip to Rome",
                                           "how to fix a compiler error", "visa for Canada"};
