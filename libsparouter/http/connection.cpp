@@ -220,14 +220,14 @@ class Connection final : public ConnectionBase,
   awaitable<ReadResult> read_request() {
     const bool buffered = begin_ != end_;
     state_ = buffered ? State::kReading : State::kIdle;
-    if (request_number_ == 0 && !buffered) {
-      // A new connection waits for its first request no longer than the header timeout (or
-      // the idle one, if shorter): then the first byte's header deadline only moves it later,
-      // which does not re-arm the timer.
-      set_deadline(Clock::now() + std::min(opts_.idle_timeout, opts_.header_timeout));
-    } else {
-      set_deadline(Clock::now() + (buffered ? opts_.header_timeout : opts_.idle_timeout));
-    }
+    // A new connection waits for its first request no longer than the header timeout (or the
+    // idle one, if shorter): then the first byte's header deadline only moves it later, which
+    // does not re-arm the timer.
+    const std::chrono::milliseconds wait =
+        buffered               ? opts_.header_timeout
+        : request_number_ == 0 ? std::min(opts_.idle_timeout, opts_.header_timeout)
+                               : opts_.idle_timeout;
+    set_deadline(Clock::now() + wait);
     bool need_feed = buffered;
     for (;;) {
       while (need_feed) {

@@ -279,6 +279,5 @@ TEST(EmbeddedSimd, RowKernelsAgreeBitForBitOnModelShapedRows) {
   }
 }
 
-
 }  // namespace
 }  // namespace sparouter::classify

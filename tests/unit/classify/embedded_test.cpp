@@ -43,11 +43,13 @@ std::shared_ptr<const EmbeddedModel> train_ok(const std::vector<LabelExamples>& 
 // The two learners toy_labels() can get: logistic regression alone (its default: 8 examples
 // per label are below hidden_from), and with the hidden layer forced on. The scratch's tests run
 // with both, as their weight rows differ in width.
-std::vector<EmbeddedOptions> both_learners() {
-  EmbeddedOptions with_hidden;
-  with_hidden.hidden_from = 0;
-  return {EmbeddedOptions{}, with_hidden};
+EmbeddedOptions with_hidden_layer() {
+  EmbeddedOptions o;
+  o.hidden_from = 0;
+  return o;
 }
+
+std::vector<EmbeddedOptions> both_learners() { return {EmbeddedOptions{}, with_hidden_layer()}; }
 
 std::vector<float> scores(const EmbeddedModel& m, std::string_view text) {
   EmbeddedScratch scratch;
@@ -251,9 +253,7 @@ TEST(EmbeddedModel, ManyDistinctWords) {
 // vocabulary bigger than the memory, and some words have more known n-grams than one remembered
 // word may hold.
 TEST(EmbeddedModel, RememberedWordsScoreAsFreshOnes) {
-  EmbeddedOptions with_hidden;
-  with_hidden.hidden_from = 0;
-  auto a = train_ok(toy_labels(), with_hidden);
+  auto a = train_ok(toy_labels(), with_hidden_layer());
   EmbeddedOptions o;
   o.char_ngram_min = 2;
   o.char_ngram_max = 4;
@@ -381,9 +381,7 @@ TEST(EmbeddedModel, ReadsAtMostMaxTextBytes) {
 }
 
 TEST(EmbeddedModel, PredictIsThreadSafe) {
-  EmbeddedOptions o;
-  o.hidden_from = 0;  // the wider rows
-  auto m = train_ok(toy_labels(), o);
+  auto m = train_ok(toy_labels(), with_hidden_layer());  // the wider rows
   ASSERT_TRUE(m);
   const std::vector<std::string> texts = {"segfault in C", "bake bread", "trip to Rome",
                                           "how to fix a compiler error", "visa for Canada"};
