@@ -10,6 +10,9 @@
 # (sparouter-fake-upstream as the upstream, ttfb_pairs.py, median of N alternating pairs).
 #
 #   benchmarks/load/bench_server_vs_nginx.sh [build dir]
+# The issue's numbers come from the profile-guided build, as a production server would run:
+#   scripts/build-pgo.sh build-pgo -DSPAROUTER_BUILD_BENCHMARKS=ON
+#   benchmarks/load/bench_server_vs_nginx.sh build-pgo
 # Environment: DURATION (10 s), ROUNDS (2, alternating order), THREADS (1: server threads and
 #   nginx workers), TTFB_N (200), NGINX, WRK, PIN (1). Needs nginx-light, wrk, curl, python3.
 # PIN=1 with THREADS=1 on 2+ cores: the proxy under test (sparouter-server or nginx) runs on CPU 1,
@@ -17,7 +20,7 @@
 # and the scheduler's placement stops adding run-to-run noise. PIN=0 leaves placement to Linux.
 set -euo pipefail
 
-BUILD=${1:-build}
+BUILD=$(realpath -m "${1:-build}")  # absolute: the server starts from its own directory
 SERVER_BIN=$BUILD/bin/sparouter-server
 FAKE_BIN=$BUILD/bin/sparouter-fake-upstream
 FIXED_BIN=$BUILD/benchmarks/load/http_fixed_server
@@ -127,7 +130,7 @@ PIDS+=($NGINX_PID)
 # sparouter-server, configured through its admin API.
 mkdir -p "$WORK/sr"
 (cd "$WORK/sr" && PORT=0 THREADS=$THREADS ADMIN_TOKEN=load-token APP_SECRET=load-test-secret-0123456789 \
-   STATE_FILE=state.json CONFIG_DIR=config ACCESS_LOG=off exec "${PROXY_PIN[@]}" "$OLDPWD/$SERVER_BIN" --no-console \
+   STATE_FILE=state.json CONFIG_DIR=config ACCESS_LOG=off exec "${PROXY_PIN[@]}" "$SERVER_BIN" --no-console \
    > "$WORK/sr.out" 2> "$WORK/sr.err") &
 SR_PID=$!
 PIDS+=($SR_PID)
@@ -193,6 +196,9 @@ run_one() {
   echo "$rps $requests $(awk -v t=$((after - before)) -v hz="$HZ" 'BEGIN {printf "%.3f", t / hz}') $p99 $wakeups ${errors:-none}"
 }
 
+# Which build is measured: a profile-guided one (scripts/build-pgo.sh) takes less CPU.
+PGO_STAGE=$(sed -n 's/^SPAROUTER_PGO:STRING=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
+echo "build: $BUILD ($([[ $PGO_STAGE == use ]] && echo "profile-guided" || echo "no profile-guided optimisation"))"
 echo "sparouter-server vs nginx reverse proxy; ~1 KB chat bodies (model auto), wrk -t1 -d${DURATION}s x ${ROUNDS} rounds, ${THREADS} server thread(s)/worker(s), $(nproc) cores, $([[ ${#PROXY_PIN[@]} -gt 0 ]] && echo "proxy on CPU 1, load on CPU 0" || echo "unpinned"), load $(cut -d' ' -f1 /proc/loadavg)"
 printf "%-6s %-10s %11s %9s %11s %8s %9s  %s\n" conns server "requests/s" "p99 ms" "cpu us/req" "ratio" "wake/req" "errors"
 # "8close": 8 connections, each request on a new one (Connection: close): what a connection's
