@@ -16,24 +16,13 @@ GEN=$OUT-gen
 PROFILE=$OUT-profile
 JOBS=$(nproc)
 
-rm -rf "$PROFILE" "$GEN"
+rm -rf "$PROFILE"  # the instrumented build itself stays: its objects do not depend on it
 cmake -S . -B "$GEN" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPAROUTER_PGO=generate \
   -DSPAROUTER_PGO_DIR="$PROFILE" -DSPAROUTER_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build "$GEN" -j "$JOBS" --target sparouter-server sparouter-fake-upstream
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-wait_for() {  # wait_for <file> <pattern>
-  for _ in $(seq 400); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  echo "build-pgo: timed out waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1
-}
-listening_port() { sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1" | head -1; }
+# shellcheck source=processes.sh
+source scripts/processes.sh
 
 # The fake upstream is instrumented too (it shares the HTTP code): its counts go elsewhere.
 GCOV_PREFIX=$WORK/upstream-profile "$GEN"/bin/sparouter-fake-upstream --port 0 --name training \
@@ -59,6 +48,8 @@ fi
 
 cmake -S . -B "$OUT" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPAROUTER_PGO=use \
   -DSPAROUTER_PGO_DIR="$PROFILE" "$@" >/dev/null
+# Ninja does not know that objects depend on the profile: compile everything against this one.
+cmake --build "$OUT" --target clean
 # shellcheck disable=SC2086  # TARGETS is a list
 cmake --build "$OUT" -j "$JOBS" ${TARGETS:+--target $TARGETS}
 echo "build-pgo: $OUT/bin/sparouter-server is built with the profile in $PROFILE"

@@ -11,7 +11,12 @@ export CCACHE_BASEDIR="$PWD"
 
 SETUP_EXTRAS="web" bash scripts/setup-debian.sh
 if [[ ${PGO:-0} == 1 ]]; then  # the profile-guided build: slower to build, less CPU per request
-  TARGETS=sparouter-server bash scripts/build-pgo.sh build-pgo
+  # Trained and rebuilt only when a source is newer than the last profile-guided server.
+  if [[ ! -x build-pgo/bin/sparouter-server ]] ||
+     [[ -n $(find CMakeLists.txt cmake include libsparouter servers scripts/pgo-train.py \
+             -newer build-pgo/bin/sparouter-server -print -quit) ]]; then
+    TARGETS=sparouter-server bash scripts/build-pgo.sh build-pgo
+  fi
   SERVER=./build-pgo/bin/sparouter-server
 else
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -44,21 +44,11 @@ if [[ $PIN == 1 && $THREADS == 1 && $(nproc) -ge 2 ]] && command -v taskset >/de
   PROXY_PIN=(taskset -c 1)
 fi
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=../../scripts/processes.sh
+source "$HERE/../../scripts/processes.sh"
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_for() {  # wait_for <file> <pattern>
-  for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1
 }
 cpu_ticks() {
   local total=0 pid rest
@@ -135,7 +125,7 @@ mkdir -p "$WORK/sr"
 SR_PID=$!
 PIDS+=($SR_PID)
 wait_for "$WORK/sr.out" "listening on"
-SR_PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/sr.out")
+SR_PORT=$(listening_port "$WORK/sr.out")
 python3 "$HERE/server_config.py" "$SR_PORT" load-token "http://127.0.0.1:$UP_PORT/v1" "$WORK/body.json" > /dev/null
 sleep 0.5
 SR_IDLE_RSS=$(rss_kb "$SR_PID" VmRSS)
