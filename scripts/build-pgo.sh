@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A profile-guided build of sparouter-server (GCC PGO), in three steps:
 #   1. <out>-gen: an instrumented build of the server and the fake upstream;
-#   2. the training workload (scripts/pgo-train.py) against it, on loopback, about a minute;
+#   2. the training workload (scripts/pgo-train.py) against it, on loopback, about 30 s;
 #   3. <out>: the real build, compiled with the counts from step 2.
 #   scripts/build-pgo.sh [out dir, default build-pgo] [extra cmake arguments]
 # Everything else in <out> (tests, benchmarks with -DSPAROUTER_BUILD_BENCHMARKS=ON) builds as

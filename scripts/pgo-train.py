@@ -108,7 +108,7 @@ def configure(admin, upstream):
 
 def classifier(admin, rng, per_label):
     rules = []
-    for i, (topic, words) in enumerate(TOPICS.items()):
+    for topic, words in TOPICS.items():
         if topic == "general":
             continue
         rules.append({"id": "kw-%s" % topic, "enabled": True, "target_group": topic,
