@@ -86,29 +86,25 @@ void decide(benchmark::State& state, const std::shared_ptr<const EmbeddedModel>&
   state.counters["model_MB"] = static_cast<double>(m->memory_bytes()) / (1024.0 * 1024.0);
 }
 
+// Decision timings are a few microseconds and noisy: five repetitions, aggregates only.
+void five_repetitions(benchmark::internal::Benchmark* b) {
+  b->Unit(benchmark::kMicrosecond)->Repetitions(5)->ReportAggregatesOnly(true);
+}
+
 // The same 1 KB prompt again and again: its weight rows stay in cache.
 void BM_EmbeddedDecide1KB(benchmark::State& state) { decide(state, model(), data().kb_prompts, 1); }
-BENCHMARK(BM_EmbeddedDecide1KB)
-    ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(5)
-    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_EmbeddedDecide1KB)->Apply(five_repetitions);
 
 // 256 different 1 KB prompts in turn: closer to a server's mix, more cache misses.
 void BM_EmbeddedDecide1KBRotating(benchmark::State& state) {
   decide(state, model(), data().kb_prompts, data().kb_prompts.size());
 }
-BENCHMARK(BM_EmbeddedDecide1KBRotating)
-    ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(5)
-    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_EmbeddedDecide1KBRotating)->Apply(five_repetitions);
 
 void BM_EmbeddedDecide1KBLogisticOnly(benchmark::State& state) {
   decide(state, logistic_model(), data().kb_prompts, 1);
 }
-BENCHMARK(BM_EmbeddedDecide1KBLogisticOnly)
-    ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(5)
-    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_EmbeddedDecide1KBLogisticOnly)->Apply(five_repetitions);
 
 // Typical intent-sized prompts (~60 bytes).
 void BM_EmbeddedDecideShort(benchmark::State& state) {
@@ -165,27 +161,18 @@ const std::vector<std::string>& garden_prompt() {
 void BM_EmbeddedDecideSmallModelLoadTestPrompt(benchmark::State& state) {
   decide(state, small_model(), garden_prompt(), 1);
 }
-BENCHMARK(BM_EmbeddedDecideSmallModelLoadTestPrompt)
-    ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(5)
-    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_EmbeddedDecideSmallModelLoadTestPrompt)->Apply(five_repetitions);
 
 void BM_EmbeddedDecideSmallModelWithHiddenLayerLoadTestPrompt(benchmark::State& state) {
   decide(state, small_model_with_hidden_layer(), garden_prompt(), 1);
 }
-BENCHMARK(BM_EmbeddedDecideSmallModelWithHiddenLayerLoadTestPrompt)
-    ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(5)
-    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_EmbeddedDecideSmallModelWithHiddenLayerLoadTestPrompt)->Apply(five_repetitions);
 
 // The small model on 256 different 1 KB prompts: few repeated words, many unknown n-grams.
 void BM_EmbeddedDecideSmallModel1KBRotating(benchmark::State& state) {
   decide(state, small_model(), data().kb_prompts, data().kb_prompts.size());
 }
-BENCHMARK(BM_EmbeddedDecideSmallModel1KBRotating)
-    ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(5)
-    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_EmbeddedDecideSmallModel1KBRotating)->Apply(five_repetitions);
 
 void train_bench(benchmark::State& state, uint32_t hidden_units) {
   if (data().labels.empty()) {
