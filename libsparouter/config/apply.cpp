@@ -187,6 +187,28 @@ Status switch_current(const std::string& config_dir, const std::string& name, bo
   return file_io::fsync_dir(config_dir);
 }
 
+// CONFIG_DIR/litellm -> current/litellm, and so on for each top-level directory of the set:
+// the layout the seed and LiteLLM's examples use (CONFIG_DIR/litellm/config.yaml) then works
+// too, and follows every switch of `current` with no further change. Made once, when the name
+// is free; a file or directory of the user's that holds the name is left alone. Best effort:
+// `current` is what apply promises, these links are a convenience.
+void link_top_level_dirs(const std::string& config_dir, const GeneratedConfig& g) {
+  std::set<std::string> tops{std::string(kEnvFilePath.substr(0, kEnvFilePath.find('/')))};
+  for (const auto& f : g.files) {
+    const size_t slash = f.path.find('/');
+    if (slash != std::string::npos) tops.insert(f.path.substr(0, slash));
+  }
+  for (const auto& top : tops) {
+    const std::string link = join_path(config_dir, top);
+    struct stat st {};
+    if (::lstat(link.c_str(), &st) == 0 || errno != ENOENT) continue;
+    const std::string tmp = link + ".tmp-" + std::to_string(::getpid());
+    ::unlink(tmp.c_str());
+    if (::symlink(join_path(kCurrent, top).c_str(), tmp.c_str()) != 0) continue;
+    if (::rename(tmp.c_str(), link.c_str()) != 0) ::unlink(tmp.c_str());
+  }
+}
+
 // Keeps the newest `keep` version directories and always the current one.
 void prune(const std::string& versions, const std::string& current, size_t keep) {
   std::vector<std::string> names;
@@ -260,6 +282,7 @@ Result<AppliedVersion> write_config(const GeneratedConfig& generated, const Writ
     if (!switched) file_io::remove_tree(final_dir);
     return s;
   }
+  link_top_level_dirs(dir, generated);
   prune(versions, current_target(dir), options.keep_versions);
   return applied;
 }

@@ -135,6 +135,31 @@ TEST_F(ConfigApply, SecondApplySwitchesAndPrunes) {
   EXPECT_FALSE(std::filesystem::exists(options_.config_dir + "/current.tmp"));
 }
 
+TEST_F(ConfigApply, TopLevelLinksFollowCurrent) {
+  ASSERT_TRUE(write_config(generated_, options_).ok());
+  const std::string top = options_.config_dir + "/";
+  for (const char* d : {"litellm", "router"}) {
+    ASSERT_TRUE(std::filesystem::is_symlink(top + d)) << d;
+    EXPECT_EQ(std::filesystem::read_symlink(top + d).string(), std::string("current/") + d);
+  }
+  // A second apply with other content: the same links now show it.
+  GeneratedConfig next = generated_;
+  next.files[0].content += "# changed\n";
+  ASSERT_TRUE(write_config(next, options_).ok());
+  EXPECT_EQ(slurp(top + next.files[0].path), next.files[0].content);
+  struct stat st {};
+  ASSERT_EQ(::stat((top + "litellm/.env").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(ConfigApply, TopLevelLinksLeaveTheUsersOwnEntriesAlone) {
+  std::filesystem::create_directories(options_.config_dir + "/router/mine");
+  ASSERT_TRUE(write_config(generated_, options_).ok());
+  EXPECT_FALSE(std::filesystem::is_symlink(options_.config_dir + "/router"));
+  EXPECT_TRUE(std::filesystem::is_directory(options_.config_dir + "/router/mine"));
+  EXPECT_TRUE(std::filesystem::is_symlink(options_.config_dir + "/litellm"));
+}
+
 TEST_F(ConfigApply, SameSecondGetsAFreshDirectory) {
   options_.now = [] { return std::string("2026-01-26T06:00:00Z"); };
   ASSERT_TRUE(write_config(generated_, options_).ok());
