@@ -1,5 +1,7 @@
 #include "cors.hpp"
 
+#include <string_view>
+
 namespace sparouter::server {
 namespace {
 
@@ -11,6 +13,19 @@ constexpr const char* kAllowedHeaders =
     "openai-project, x-stainless-lang, x-stainless-package-version, x-stainless-os, "
     "x-stainless-arch, x-stainless-runtime, x-stainless-runtime-version, x-stainless-retry-count, "
     "x-stainless-timeout";
+
+// Access-Control-Request-Headers as a browser sends it: header names (tokens) separated by
+// commas and spaces, of a sane length. The OpenAI SDKs add x-stainless-* headers from version
+// to version, so an allowed origin gets the names it asks for instead of a list that ages.
+bool plain_header_list(std::string_view v) {
+  if (v.empty() || v.size() > 1024) return false;
+  for (const char c : v) {
+    const bool token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!token && c != ',' && c != ' ') return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -43,7 +58,9 @@ int Cors::preflight(const http::Request& request, http::Headers& out) const {
   if (origin == nullptr) return 403;
   out.push_back({"Access-Control-Allow-Origin", *origin});
   out.push_back({"Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS"});
-  out.push_back({"Access-Control-Allow-Headers", kAllowedHeaders});
+  const std::string* asked = request.header("Access-Control-Request-Headers");
+  out.push_back({"Access-Control-Allow-Headers",
+                 asked != nullptr && plain_header_list(*asked) ? *asked : kAllowedHeaders});
   out.push_back({"Access-Control-Max-Age", "600"});
   return 204;
 }

@@ -120,6 +120,18 @@ def test_cors_only_for_listed_origins(tmp_path):
         assert st == 204
         assert h["access-control-allow-origin"] == "https://console.example"
         assert "x-admin-token" in h["access-control-allow-headers"]
+        # Headers a newer SDK adds are granted to an allowed origin; junk gets the fixed list.
+        asked = "authorization, content-type, x-stainless-helper-method, openai-beta"
+        st, h, _ = request(s.port, "OPTIONS", "/v1/chat/completions",
+                           headers={"Origin": "https://console.example",
+                                    "Access-Control-Request-Method": "POST",
+                                    "Access-Control-Request-Headers": asked})
+        assert st == 204 and h["access-control-allow-headers"] == asked
+        st, h, _ = request(s.port, "OPTIONS", "/v1/chat/completions",
+                           headers={"Origin": "https://console.example",
+                                    "Access-Control-Request-Method": "POST",
+                                    "Access-Control-Request-Headers": "x-a;b=c"})
+        assert st == 204 and "x-admin-token" in h["access-control-allow-headers"]
         st, h, _ = request(s.port, "OPTIONS", "/api/providers",
                            headers={"Origin": "https://evil.example",
                                     "Access-Control-Request-Method": "GET"})
