@@ -192,6 +192,7 @@ void EmbeddedModel::pack(const embedded_train::Corpus& corpus, const embedded_tr
     std::memcpy(row, &h, sizeof(h));
   }
   table_.build(corpus.keys);
+  words_.build(corpus.words);
   prefetch_slots_ = table_.memory_bytes() > kPrefetchTableBytes;
   static std::atomic<uint32_t> serials{0};
   do {
@@ -250,7 +251,8 @@ void EmbeddedModel::pack(const embedded_train::Corpus& corpus, const embedded_tr
 
 size_t EmbeddedModel::memory_bytes() const noexcept {
   size_t bytes =
-      sizeof(*this) + table_.memory_bytes() + run_table_.memory_bytes() + blob_.capacity() +
+      sizeof(*this) + table_.memory_bytes() + run_table_.memory_bytes() + words_.memory_bytes() +
+      blob_.capacity() +
       (bias_.capacity() + b1_.capacity() + v_.capacity() + b2_.capacity()) * sizeof(float);
   for (const std::string& l : labels_) bytes += sizeof(std::string) + l.capacity();
   return bytes;

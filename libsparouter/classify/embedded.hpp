@@ -190,6 +190,7 @@ class EmbeddedModel {
   size_t row_bytes_ = 0;       // sizeof(RowHeader) + stride_
   size_t rows_ = 0;            // feature rows; the run rows follow them in blob_
   RunTable run_table_;         // run hash -> blob_ row
+  WordFilter words_;           // the training texts' words (see WordFilterSink)
   std::vector<uint8_t> blob_;  // (rows_ + runs) x row_bytes_
   float idf_unseen2_ = 1;
   float hidden_weight_ = 0.7f;

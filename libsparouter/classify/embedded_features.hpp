@@ -142,6 +142,18 @@ concept BulkCharSink = CharRunSink<Sink> && requires(Sink& s, const uint32_t* ke
   s.char_keys(keys, n);
 };
 
+// A sink that is asked about each word before its word keys: word_known(h), with h the
+// word's 64-bit hash. False means the word never occurred in training, so neither its unigram
+// nor any n-gram that contains it can be a model feature: the walker then skips those keys and
+// reports how many with words_unseen(n) (they still count as unseen features). Training's sink
+// records every h and answers true; prediction's answers from a filter of training's words,
+// which spares it most bigram hashes and lookups on prompts full of words the model never saw.
+template <class Sink>
+concept WordFilterSink = requires(Sink& s, uint64_t h, uint32_t n) {
+  { s.word_known(h) } -> std::convertible_to<bool>;
+  s.words_unseen(n);
+};
+
 // Walks `text` and calls sink(uint32_t key, FeatureFamily family) once per feature occurrence.
 // Keys are 32-bit hashes of the feature (collisions among a model's ~10^5 features are rare and
 // harmless); the model maps seen keys to weight rows.
@@ -358,10 +370,25 @@ class FeatureWalker {
     for (uint32_t k = kMaxWordN - 1; k > 0; --k) history_[k] = history_[k - 1];
     history_[0] = h;
     if (history_len_ < kMaxWordN) ++history_len_;
+    const uint32_t top = history_len_ < word_max_ ? history_len_ : word_max_;
+    // Bit k: history_[k] may be a training word (always, for sinks that do not filter).
+    known_ <<= 1;
+    if constexpr (WordFilterSink<Sink>) {
+      if (!sink_.word_known(h)) {
+        sink_.words_unseen(top);
+        return;
+      }
+    }
+    known_ |= 1;
     uint64_t g = h;
     emit(g ^ kWordSalt, FeatureFamily::kWord);
-    const uint32_t top = history_len_ < word_max_ ? history_len_ : word_max_;
     for (uint32_t k = 1; k < top; ++k) {
+      if constexpr (WordFilterSink<Sink>) {
+        if (((known_ >> k) & 1) == 0) {  // this n-gram and the longer ones hold that word
+          sink_.words_unseen(top - k);
+          return;
+        }
+      }
       g = features_detail::mix64(g + kWordSalt) ^ history_[k];
       emit(g * features_detail::kMul + k, FeatureFamily::kWord);
     }
@@ -374,6 +401,7 @@ class FeatureWalker {
   uint64_t word_hash_ = kFnvBasis;
   uint64_t history_[kMaxWordN] = {};
   uint32_t history_len_ = 0;
+  uint32_t known_ = 0;  // see end_word()
   uint64_t window_ = 0;
   uint32_t window_len_ = 0;
   uint64_t run_hash_ = kFnvBasis;

@@ -152,6 +152,11 @@ size_t EmbeddedModel::predict(std::string_view text, float* probs,
       s.char_keys_[chars] = key;
       if (++chars == Scratch::kBatch) flush_chars();
     }
+    // Small models (the Memo's): most words of a prompt are not training words, and their
+    // bigrams are skipped unhashed (0.3 us of 4.9 on the load test's prompt). A big model knows
+    // nearly every word, so the check would only add work.
+    bool word_known(uint64_t hash) const { return !memo || m.words_.may_contain(hash); }
+    void words_unseen(uint32_t n) { unseen[static_cast<size_t>(FeatureFamily::kWord)] += n; }
     void char_keys(const uint32_t* keys, size_t n) {
       if (memo) {
         run_keys(keys, n);

@@ -29,6 +29,19 @@ void FeatureTable::build(const std::vector<uint32_t>& keys) {
   }
 }
 
+void WordFilter::build(const std::vector<uint64_t>& words) {
+  uint32_t log2_bits = 6;  // at least one word of bits
+  while (log2_bits < 40 && (size_t{1} << log2_bits) < kFilterBitsPerKey * words.size()) {
+    ++log2_bits;
+  }
+  bits_.assign((size_t{1} << log2_bits) / 64, 0);
+  shift_ = 64 - log2_bits;
+  for (const uint64_t w : words) {
+    const uint64_t bit = (w * 0x9E3779B97F4A7C15ULL) >> shift_;
+    bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
+}
+
 void RunTable::build(const std::vector<uint64_t>& keys) {
   size_t slots = 2;
   while (slots < 2 * keys.size()) slots *= 2;

@@ -56,6 +56,25 @@ class FeatureTable {
   uint32_t filter_shift_ = 26;                                  // 32 - log2(filter bits)
 };
 
+// The words of the training texts (64-bit word hashes), for WordFilterSink: a one-hash Bloom
+// filter of 16 or more bits per word. Never "no" for a training word; "maybe" for about 1 other
+// word in 16. Small: a few bits per word of a vocabulary that is far smaller than the features.
+class WordFilter {
+ public:
+  void build(const std::vector<uint64_t>& words);
+
+  bool may_contain(uint64_t word) const noexcept {
+    const uint64_t bit = (word * 0x9E3779B97F4A7C15ULL) >> shift_;  // top bits: all of word's
+    return (bits_[bit >> 6] >> (bit & 63)) & 1;
+  }
+
+  size_t memory_bytes() const noexcept { return bits_.capacity() * sizeof(uint64_t); }
+
+ private:
+  std::vector<uint64_t> bits_ = std::vector<uint64_t>(1, ~uint64_t{0});  // unbuilt: all "maybe"
+  uint32_t shift_ = 58;                                                   // 64 - log2(bits)
+};
+
 class RunTable {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;

@@ -24,12 +24,19 @@ struct RunSpan {
 
 // Collects the feature occurrences of a text under prediction's rule for runs (see
 // kMaxRunsPerText): a held run seen before in the text yields nothing; the spans of the
-// distinct held runs are noted.
+// distinct held runs are noted, and so is every word (for prediction's WordFilter).
 struct RunCollector {
   std::vector<Occurrence>& out;
   std::vector<RunSpan>& spans;
   std::unordered_set<uint64_t>& seen;
+  std::vector<uint64_t>& words;
   bool open = false;  // the last span is still taking keys
+
+  bool word_known(uint64_t hash) {
+    words.push_back(hash);
+    return true;  // training takes every word's keys
+  }
+  void words_unseen(uint32_t) {}
 
   void operator()(uint32_t key, FeatureFamily family) {
     if (family == FeatureFamily::kChar && open) {
@@ -153,7 +160,7 @@ Corpus build_corpus(const std::vector<Example>& examples, const FeatureSpec& spe
   std::unordered_set<uint64_t> all_runs;
   constexpr uint32_t kCounted = 0x80000000u;
   for (size_t e = 0; e < n; ++e) {
-    RunCollector sink{occ, spans, text_runs};
+    RunCollector sink{occ, spans, text_runs, corpus.words};
     occ.clear();
     spans.clear();
     text_runs.clear();
@@ -206,6 +213,8 @@ Corpus build_corpus(const std::vector<Example>& examples, const FeatureSpec& spe
       corpus.run_start.push_back(static_cast<uint32_t>(corpus.run_rows.size()));
     }
   }
+  std::sort(corpus.words.begin(), corpus.words.end());
+  corpus.words.erase(std::unique(corpus.words.begin(), corpus.words.end()), corpus.words.end());
   return corpus;
 }
 

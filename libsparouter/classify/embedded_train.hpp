@@ -36,6 +36,8 @@ struct Corpus {
   std::vector<uint64_t> run_hashes;
   std::vector<uint32_t> run_start{0};
   std::vector<uint32_t> run_rows;
+  // The hashes of all words of the texts (distinct, sorted): no word feature holds another.
+  std::vector<uint64_t> words;
 
   size_t examples() const { return labels.size(); }
   size_t rows() const { return keys.size(); }

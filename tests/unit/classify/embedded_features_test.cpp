@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -168,6 +170,74 @@ TEST(EmbeddedFeatures, WordSpanPathMatchesTheBytePath) {
     }
   }
   EXPECT_GT(bulk_calls, 1000u);  // the bulk path did run
+}
+
+// A sink that filters words: known(h) decides, the skipped keys are counted.
+struct WordFilterTestSink {
+  std::function<bool(uint64_t)> known;
+  std::vector<uint32_t> word_keys;
+  uint32_t skipped = 0;
+  void operator()(uint32_t key, FeatureFamily f) {
+    if (f == FeatureFamily::kWord) word_keys.push_back(key);
+  }
+  bool word_known(uint64_t h) { return known(h); }
+  void words_unseen(uint32_t n) { skipped += n; }
+};
+
+TEST(EmbeddedFeatures, WordFilterSkipsOnlyKeysTrainingCannotHave) {
+  // "Training": its words (as the walker hashes them) and its word keys, n-grams up to 3.
+  FeatureSpec spec;
+  spec.word_ngram_max = 3;
+  const std::string training = "fix my function why does this program crash the build fails";
+  std::set<uint64_t> words;
+  WordFilterTestSink train{[&words](uint64_t h) { return words.insert(h), true; }};
+  walk_features(training, spec, train);
+  ASSERT_EQ(words.size(), 11u);
+  const std::set<uint32_t> trained(train.word_keys.begin(), train.word_keys.end());
+
+  const std::vector<std::string> pieces = {"fix", "my", "function", "the", "build", "crash",
+                                           "garden", "soil", "why", "does", "this", "Program",
+                                           "\xe4\xb8\xad", "don't", ", ", " ", "0"};
+  std::mt19937 rng(7);
+  size_t skipped_total = 0;
+  for (int round = 0; round < 500; ++round) {
+    std::string text;
+    const int parts = static_cast<int>(rng() % 30);
+    for (int k = 0; k < parts; ++k) text += pieces[rng() % pieces.size()] + " ";
+    WordFilterTestSink all{[](uint64_t) { return true; }};
+    WordFilterTestSink filtered{[&words](uint64_t h) { return words.count(h) != 0; }};
+    walk_features(text, spec, all);
+    walk_features(text, spec, filtered);
+    ASSERT_EQ(all.skipped, 0u);
+    // Every key is either kept or counted, and no key training has is lost.
+    EXPECT_EQ(filtered.word_keys.size() + filtered.skipped, all.word_keys.size()) << text;
+    std::vector<uint32_t> expect_kept;
+    for (uint32_t k : all.word_keys) {
+      if (trained.count(k) != 0) expect_kept.push_back(k);
+    }
+    std::vector<uint32_t> kept_known;
+    for (uint32_t k : filtered.word_keys) {
+      if (trained.count(k) != 0) kept_known.push_back(k);
+    }
+    EXPECT_EQ(kept_known, expect_kept) << text;
+    skipped_total += filtered.skipped;
+  }
+  EXPECT_GT(skipped_total, 1000u);  // the filter did skip
+}
+
+TEST(EmbeddedTable, WordFilterKeepsEveryWordAndRulesOutMostOthers) {
+  std::vector<uint64_t> words;
+  for (uint64_t i = 0; i < 500; ++i) words.push_back(features_detail::mix64(i));
+  WordFilter filter;
+  for (uint64_t i = 0; i < 100; ++i) EXPECT_TRUE(filter.may_contain(i));  // unbuilt: all maybe
+  filter.build(words);
+  for (const uint64_t w : words) EXPECT_TRUE(filter.may_contain(w));
+  size_t maybe = 0;
+  for (uint64_t i = 1000; i < 11000; ++i) maybe += filter.may_contain(features_detail::mix64(i));
+  EXPECT_LT(maybe, 1000u);  // about 1 in 16 expected
+  WordFilter empty;
+  empty.build({});
+  EXPECT_FALSE(empty.may_contain(words[0]));
 }
 
 TEST(EmbeddedTable, RunTableFindsEveryKeyAndMissesOthers) {
