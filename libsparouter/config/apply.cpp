@@ -199,13 +199,8 @@ void link_top_level_dirs(const std::string& config_dir, const GeneratedConfig& g
     if (slash != std::string::npos) tops.insert(f.path.substr(0, slash));
   }
   for (const auto& top : tops) {
-    const std::string link = join_path(config_dir, top);
-    struct stat st {};
-    if (::lstat(link.c_str(), &st) == 0 || errno != ENOENT) continue;
-    const std::string tmp = link + ".tmp-" + std::to_string(::getpid());
-    ::unlink(tmp.c_str());
-    if (::symlink(join_path(kCurrent, top).c_str(), tmp.c_str()) != 0) continue;
-    if (::rename(tmp.c_str(), link.c_str()) != 0) ::unlink(tmp.c_str());
+    // symlink() never replaces: an existing entry of that name (ours or the user's) stays.
+    (void)::symlink(join_path(kCurrent, top).c_str(), join_path(config_dir, top).c_str());
   }
 }
 
