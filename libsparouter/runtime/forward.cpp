@@ -93,7 +93,8 @@ asio::awaitable<http::ClientResult<std::string>> read_all(http::Exchange& ex, si
   }
 }
 
-// The "every deployment failed" error, with the attempts listed inside the error object.
+// The error when no attempt answered ("all N attempts failed"), with the attempts listed inside
+// the error object.
 std::string exhausted_body(const ApiError& e, const std::vector<AttemptLog>& log) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
@@ -306,7 +307,10 @@ Answer exhausted_answer(const http::Headers& extra, const ForwardPlan& plan,
          "no deployment of group \"" + plan.decision.group + "\" is available", "",
          "no_deployment"};
   } else {
-    std::string message = "every deployment failed:";
+    // The plan holds at most 1 + num_retries deployments per group: "every deployment" would
+    // mislead an operator whose group has more.
+    std::string message = log.size() == 1 ? "the only attempt failed:"
+                                           : "all " + std::to_string(log.size()) + " attempts failed:";
     for (const auto& a : log) {
       message += ' ';
       message += a.deployment;

@@ -42,7 +42,7 @@ struct ForwardPlan {
   http::ClientRequest* upstream_request = nullptr;
 };
 
-// Answers the client through `w` (success, the passed-through 4xx, or the "every deployment
+// Answers the client through `w` (success, the passed-through 4xx, or the "all N attempts
 // failed" error) and fills the summary's status, deployment, provider, attempts, error_code.
 asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::ResponseWriter& w,
                               const http::Headers& extra, RequestSummary& summary);

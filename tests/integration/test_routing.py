@@ -112,6 +112,8 @@ def test_every_deployment_failing_is_a_502_listing_attempts(server, fakes):
     st, h, body = server.chat("general")
     assert st == 502
     assert body["error"]["type"] == "upstream_error"
+    assert body["error"]["message"].startswith("all 2 attempts failed:")
+    assert [a["status"] for a in body["error"]["attempts"]] == [500, 500]
     assert "SECRETKEY" not in json.dumps(body)
 
 
