@@ -37,7 +37,7 @@ void WordFilter::build(const std::vector<uint64_t>& words) {
   bits_.assign((size_t{1} << log2_bits) / 64, 0);
   shift_ = 64 - log2_bits;
   for (const uint64_t w : words) {
-    const uint64_t bit = (w * 0x9E3779B97F4A7C15ULL) >> shift_;
+    const uint64_t bit = bit_of(w);
     bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
   }
 }

@@ -64,13 +64,16 @@ class WordFilter {
   void build(const std::vector<uint64_t>& words);
 
   bool may_contain(uint64_t word) const noexcept {
-    const uint64_t bit = (word * 0x9E3779B97F4A7C15ULL) >> shift_;  // top bits: all of word's
+    const uint64_t bit = bit_of(word);
     return (bits_[bit >> 6] >> (bit & 63)) & 1;
   }
 
   size_t memory_bytes() const noexcept { return bits_.capacity() * sizeof(uint64_t); }
 
  private:
+  // The product's top bits, which every bit of the word reaches.
+  uint64_t bit_of(uint64_t word) const noexcept { return (word * 0x9E3779B97F4A7C15ULL) >> shift_; }
+
   std::vector<uint64_t> bits_ = std::vector<uint64_t>(1, ~uint64_t{0});  // unbuilt: all "maybe"
   uint32_t shift_ = 58;                                                   // 64 - log2(bits)
 };

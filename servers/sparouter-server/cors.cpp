@@ -54,7 +54,7 @@ bool Cors::is_preflight(const http::Request& request) {
 
 int Cors::preflight(const http::Request& request, http::Headers& out) const {
   const std::string* origin = enabled() ? allowed_origin(request) : nullptr;
-  out.push_back({"Vary", "Origin"});
+  out.push_back({"Vary", "Origin, Access-Control-Request-Headers"});  // the answer echoes both
   if (origin == nullptr) return 403;
   out.push_back({"Access-Control-Allow-Origin", *origin});
   out.push_back({"Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS"});

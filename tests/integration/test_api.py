@@ -127,6 +127,7 @@ def test_cors_only_for_listed_origins(tmp_path):
                                     "Access-Control-Request-Method": "POST",
                                     "Access-Control-Request-Headers": asked})
         assert st == 204 and h["access-control-allow-headers"] == asked
+        assert "Access-Control-Request-Headers" in h["vary"]
         st, h, _ = request(s.port, "OPTIONS", "/v1/chat/completions",
                            headers={"Origin": "https://console.example",
                                     "Access-Control-Request-Method": "POST",
