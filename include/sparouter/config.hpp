@@ -2,13 +2,14 @@
 // litellm/config.yaml (for LiteLLM Proxy), router/rules.json and router/settings.json (what
 // the router needs to serve without the store) — published into CONFIG_DIR as one atomic set.
 // I/O happens only in write_config / write_generated_files / load_config_dir /
-// check_config_dir. The JSON Schemas of rules.json and settings.json are installed to
-// share/sparouter/schema/ (libsparouter/config/schema/ in the source tree).
+// check_config_dir / link_config_dir. The JSON Schemas of rules.json and settings.json are
+// installed to share/sparouter/schema/ (libsparouter/config/schema/ in the source tree).
 //
 // CONFIG_DIR layout after write_config:
 //   versions/<UTC yyyymmddThhmmssZ>-<version>/{litellm/config.yaml, litellm/.env,
 //                                              router/rules.json, router/settings.json}
 //   current -> versions/<...>   (a relative symlink, switched with one rename())
+//   litellm -> current/litellm, router -> current/router   (made once; see link_config_dir)
 // Readers use CONFIG_DIR/current/...; LiteLLM reads current/litellm/config.yaml and its
 // container takes current/litellm/.env as env file.
 #pragma once
@@ -83,6 +84,12 @@ struct WriteOptions {
 // public ones with their SHA-256 (the env file is not listed, its content never hashed).
 // Applies to one config_dir are serialised by a lock file (config_dir/.apply.lock).
 Result<AppliedVersion> write_config(const GeneratedConfig& generated, const WriteOptions& options);
+
+// Makes CONFIG_DIR/litellm and CONFIG_DIR/router links through `current`, for readers that
+// expect the seed's layout (CONFIG_DIR/litellm/config.yaml). Only names that are free: an
+// existing entry, the user's or ours, stays as it is. Best effort, no error: `current` is what
+// apply promises. write_config calls it; so does start-up, for directories applied before.
+void link_config_dir(std::string_view config_dir);
 
 // `sparouter-server generate --out DIR`: writes the generated files (no env file, no secret)
 // under out_dir, each atomically (temp, fsync, rename, directory fsync).

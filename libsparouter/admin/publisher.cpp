@@ -76,6 +76,7 @@ Status Publisher::publish_at_startup() {
       e.message = "cannot publish " + current + ": " + e.message;
       return e;
     }
+    link_config_dir(options_.config_dir);  // for directories applied before the links existed
     // The version is the one apply answered when it wrote these files: the history's last.
     // Without history (files from elsewhere) it is what the files generate to.
     AppliedVersion applied;

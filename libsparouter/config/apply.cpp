@@ -187,23 +187,6 @@ Status switch_current(const std::string& config_dir, const std::string& name, bo
   return file_io::fsync_dir(config_dir);
 }
 
-// CONFIG_DIR/litellm -> current/litellm, and so on for each top-level directory of the set:
-// the layout the seed and LiteLLM's examples use (CONFIG_DIR/litellm/config.yaml) then works
-// too, and follows every switch of `current` with no further change. Made once, when the name
-// is free; a file or directory of the user's that holds the name is left alone. Best effort:
-// `current` is what apply promises, these links are a convenience.
-void link_top_level_dirs(const std::string& config_dir, const GeneratedConfig& g) {
-  std::set<std::string> tops{std::string(kEnvFilePath.substr(0, kEnvFilePath.find('/')))};
-  for (const auto& f : g.files) {
-    const size_t slash = f.path.find('/');
-    if (slash != std::string::npos) tops.insert(f.path.substr(0, slash));
-  }
-  for (const auto& top : tops) {
-    // symlink() never replaces: an existing entry of that name (ours or the user's) stays.
-    (void)::symlink(join_path(kCurrent, top).c_str(), join_path(config_dir, top).c_str());
-  }
-}
-
 // Keeps the newest `keep` version directories and always the current one.
 void prune(const std::string& versions, const std::string& current, size_t keep) {
   std::vector<std::string> names;
@@ -277,9 +260,20 @@ Result<AppliedVersion> write_config(const GeneratedConfig& generated, const Writ
     if (!switched) file_io::remove_tree(final_dir);
     return s;
   }
-  link_top_level_dirs(dir, generated);
+  link_config_dir(dir);
   prune(versions, current_target(dir), options.keep_versions);
   return applied;
+}
+
+void link_config_dir(std::string_view config_dir) {
+  if (config_dir.empty()) return;
+  const std::string dir(config_dir);
+  for (const std::string_view path : {kLitellmConfigPath, kRulesPath, kSettingsPath}) {
+    const std::string_view top = path.substr(0, path.find('/'));
+    // symlink() never replaces: the second file of a directory, and any entry already there,
+    // leave the name as it is.
+    (void)::symlink(join_path(kCurrent, top).c_str(), join_path(dir, top).c_str());
+  }
 }
 
 Status write_generated_files(const GeneratedConfig& generated, std::string_view out_dir) {

@@ -212,6 +212,9 @@ TEST(Admin_Startup, AppliesTheStoredStateThenLoadsCurrent) {
     EXPECT_EQ(h.credentials()[0]->key("p1"), kKey);
     // Now the draft moves on without an apply.
     ASSERT_EQ(h.put("/api/routing/deployments/d-code", R"({"weight":7})").status, 200);
+    // As if applied by a version without the top-level links: start-up makes them.
+    std::filesystem::remove(h.options().config_dir + "/litellm");
+    std::filesystem::remove(h.options().config_dir + "/router");
   }
   {
     // CONFIG_DIR/current exists: it is what runs, not the newer draft.
@@ -223,6 +226,8 @@ TEST(Admin_Startup, AppliesTheStoredStateThenLoadsCurrent) {
     ASSERT_TRUE(h.startup_status().ok()) << h.startup_status().error().message;
     EXPECT_EQ(h.admin().active_version(), version);
     EXPECT_EQ(h.store().state().value()->history.size(), 1u);  // loading is not an apply
+    EXPECT_TRUE(exists(h.options().config_dir + "/litellm/config.yaml"));
+    EXPECT_TRUE(std::filesystem::is_symlink(h.options().config_dir + "/router"));
     auto snapshot = h.router().snapshot();
     ASSERT_NE(snapshot, nullptr);
     double weight = 0;
