@@ -267,12 +267,11 @@ Result<AppliedVersion> write_config(const GeneratedConfig& generated, const Writ
 
 void link_config_dir(std::string_view config_dir) {
   if (config_dir.empty()) return;
-  const std::string dir(config_dir);
   for (const std::string_view path : {kLitellmConfigPath, kRulesPath, kSettingsPath}) {
     const std::string_view top = path.substr(0, path.find('/'));
     // symlink() never replaces: the second file of a directory, and any entry already there,
     // leave the name as it is.
-    (void)::symlink(join_path(kCurrent, top).c_str(), join_path(dir, top).c_str());
+    (void)::symlink(join_path(kCurrent, top).c_str(), join_path(config_dir, top).c_str());
   }
 }
 
