@@ -6,6 +6,13 @@ namespace {
 constexpr size_t kFilterBitsPerKey = 16;
 }  // namespace
 
+void TopBitsFilter::reset(size_t items) {
+  uint32_t log2_bits = 6;  // at least one word of bits; at most 2^32 bits
+  while (log2_bits < 32 && (size_t{1} << log2_bits) < kFilterBitsPerKey * items) ++log2_bits;
+  bits_.assign((size_t{1} << log2_bits) / 64, 0);
+  shift_ = 64 - log2_bits;
+}
+
 void FeatureTable::build(const std::vector<uint32_t>& keys) {
   size_t slots = 2;
   while (slots < 2 * keys.size()) slots *= 2;
@@ -17,29 +24,13 @@ void FeatureTable::build(const std::vector<uint32_t>& keys) {
     while (static_cast<uint32_t>(slots_[i] >> 32) != kNone) i = (i + 1) & mask_;
     slots_[i] = (static_cast<uint64_t>(row) << 32) | keys[row];
   }
-  uint32_t log2_bits = 6;  // at least one word
-  while (log2_bits < 32 && (size_t{1} << log2_bits) < kFilterBitsPerKey * keys.size()) {
-    ++log2_bits;
-  }
-  filter_.assign((size_t{1} << log2_bits) / 64, 0);
-  filter_shift_ = 32 - log2_bits;
-  for (const uint32_t key : keys) {
-    const uint32_t bit = key >> filter_shift_;
-    filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
-  }
+  filter_.reset(keys.size());
+  for (const uint32_t key : keys) filter_.add(filter_hash(key));
 }
 
 void WordFilter::build(const std::vector<uint64_t>& words) {
-  uint32_t log2_bits = 6;  // at least one word of bits
-  while (log2_bits < 40 && (size_t{1} << log2_bits) < kFilterBitsPerKey * words.size()) {
-    ++log2_bits;
-  }
-  bits_.assign((size_t{1} << log2_bits) / 64, 0);
-  shift_ = 64 - log2_bits;
-  for (const uint64_t w : words) {
-    const uint64_t bit = bit_of(w);
-    bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
-  }
+  filter_.reset(words.size());
+  for (const uint64_t w : words) filter_.add(mixed(w));
 }
 
 void RunTable::build(const std::vector<uint64_t>& keys) {

@@ -10,6 +10,30 @@
 
 namespace sparouter::classify {
 
+// A one-hash Bloom filter of 16 or more bits per item, indexed by the top bits of a 64-bit
+// hash (which must be well mixed there): never "no" for an added item, "maybe" for at most
+// about 1 other in 16. Unbuilt, it answers `unbuilt` for everything.
+class TopBitsFilter {
+ public:
+  explicit TopBitsFilter(bool unbuilt) : bits_(1, unbuilt ? ~uint64_t{0} : 0) {}
+
+  // Sized for `items`, all bits clear; then add() each item.
+  void reset(size_t items);
+  void add(uint64_t hash) noexcept {
+    const uint64_t bit = hash >> shift_;
+    bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
+  bool may_contain(uint64_t hash) const noexcept {
+    const uint64_t bit = hash >> shift_;
+    return (bits_[bit >> 6] >> (bit & 63)) & 1;
+  }
+  size_t memory_bytes() const noexcept { return bits_.capacity() * sizeof(uint64_t); }
+
+ private:
+  std::vector<uint64_t> bits_;
+  uint32_t shift_ = 58;  // 64 - log2(bits)
+};
+
 class FeatureTable {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
@@ -36,46 +60,42 @@ class FeatureTable {
   // to a model, and the filter answers for them from 1/8 of the table's memory, where a lookup in
   // the table would probe 2.5 slots on average (linear probing at a load factor of 1/2).
   bool may_contain(uint32_t key) const noexcept {
-    const uint32_t bit = key >> filter_shift_;  // the key's top bits: the slot uses the low ones
-    return (filter_[bit >> 6] >> (bit & 63)) & 1;
+    return filter_.may_contain(filter_hash(key));
   }
 
   size_t size() const noexcept { return size_; }
   size_t memory_bytes() const noexcept {
-    return (slots_.capacity() + filter_.capacity()) * sizeof(uint64_t);
+    return slots_.capacity() * sizeof(uint64_t) + filter_.memory_bytes();
   }
 
  private:
   // Keys are already hashes: their low bits pick the slot.
   size_t slot_of(uint32_t key) const noexcept { return static_cast<size_t>(key) & mask_; }
+  // The filter reads the key's top bits: the slot uses the low ones.
+  static uint64_t filter_hash(uint32_t key) noexcept { return uint64_t{key} << 32; }
 
   std::vector<uint64_t> slots_ = std::vector<uint64_t>(1, ~uint64_t{0});  // (row << 32) | key
   size_t mask_ = 0;
   size_t size_ = 0;
-  std::vector<uint64_t> filter_ = std::vector<uint64_t>(1, 0);  // may_contain()'s bits
-  uint32_t filter_shift_ = 26;                                  // 32 - log2(filter bits)
+  TopBitsFilter filter_{false};  // may_contain()'s bits
 };
 
-// The words of the training texts (64-bit word hashes), for WordFilterSink: a one-hash Bloom
-// filter of 16 or more bits per word. Never "no" for a training word; "maybe" for about 1 other
-// word in 16. Small: a few bits per word of a vocabulary that is far smaller than the features.
+// The words of the training texts (64-bit word hashes), for WordFilterSink: a TopBitsFilter
+// (never "no" for a training word). Small: a few bits per word of a vocabulary that is far
+// smaller than the features.
 class WordFilter {
  public:
   void build(const std::vector<uint64_t>& words);
 
-  bool may_contain(uint64_t word) const noexcept {
-    const uint64_t bit = bit_of(word);
-    return (bits_[bit >> 6] >> (bit & 63)) & 1;
-  }
+  bool may_contain(uint64_t word) const noexcept { return filter_.may_contain(mixed(word)); }
 
-  size_t memory_bytes() const noexcept { return bits_.capacity() * sizeof(uint64_t); }
+  size_t memory_bytes() const noexcept { return filter_.memory_bytes(); }
 
  private:
-  // The product's top bits, which every bit of the word reaches.
-  uint64_t bit_of(uint64_t word) const noexcept { return (word * 0x9E3779B97F4A7C15ULL) >> shift_; }
+  // A multiplication brings every bit of the word hash into the product's top bits.
+  static uint64_t mixed(uint64_t word) noexcept { return word * 0x9E3779B97F4A7C15ULL; }
 
-  std::vector<uint64_t> bits_ = std::vector<uint64_t>(1, ~uint64_t{0});  // unbuilt: all "maybe"
-  uint32_t shift_ = 58;                                                   // 64 - log2(bits)
+  TopBitsFilter filter_{true};  // unbuilt: all "maybe"
 };
 
 class RunTable {
