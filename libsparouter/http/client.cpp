@@ -93,6 +93,28 @@ void Exchange::finish(bool reusable) {
   connection_.reset();
 }
 
+std::array<std::string_view, 3> ClientRequest::body_pieces() const noexcept {
+  const BodySplice& sp = splice;
+  if (sp.source.empty() || sp.offset > sp.source.size() ||
+      sp.length > sp.source.size() - sp.offset) {
+    return {body, {}, {}};
+  }
+  return {sp.source.substr(0, sp.offset), body, sp.source.substr(sp.offset + sp.length)};
+}
+
+size_t ClientRequest::body_size() const noexcept {
+  size_t n = 0;
+  for (std::string_view p : body_pieces()) n += p.size();
+  return n;
+}
+
+std::string ClientRequest::body_text() const {
+  std::string out;
+  out.reserve(body_size());
+  for (std::string_view p : body_pieces()) out.append(p);
+  return out;
+}
+
 asio::awaitable<ClientResult<std::string_view>> Exchange::read_some() {
   if (cancelled_) co_return ClientError{ClientErrc::kCancelled, TimeoutPhase::kNone, "cancelled", true, true};
   if (done_) co_return std::string_view{};
@@ -231,10 +253,12 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
     head += h.value;
     head += "\r\n";
   }
-  if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+  const auto pieces = request.body_pieces();
+  const size_t body_size = request.body_size();
+  if (body_size != 0 || request.method == "POST" || request.method == "PUT" ||
       request.method == "PATCH") {
     head += "Content-Length: ";
-    append_uint(head, request.body.size());
+    append_uint(head, body_size);
     head += "\r\n";
   }
   head += "\r\n";
@@ -247,12 +271,12 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
   conn->set_deadline(first_byte_deadline, first_byte_deadline == total_deadline
                                                ? TimeoutPhase::kTotal
                                                : TimeoutPhase::kFirstByte);
-  std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
-                                            asio::buffer(request.body.data(), request.body.size())};
+  ClientConnection::Buffers buffers{asio::buffer(head), asio::buffer(pieces[0]),
+                                    asio::buffer(pieces[1]), asio::buffer(pieces[2])};
   std::error_code ec;
   if (!(options_.batch_writes && conn->write_later(buffers)) && !conn->write_now(buffers, ec) &&
       !ec) {
-    ec = co_await conn->write(buffers[0], buffers[1]);
+    ec = co_await conn->write(buffers);
   }
   if (ec) {
     ClientError err = io_error(*conn, ec, true, false, false);

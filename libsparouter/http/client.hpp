@@ -4,6 +4,7 @@
 // io_context thread (or strand); it must outlive its Exchanges.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -36,6 +37,15 @@ struct ClientOptions {
   bool batch_writes = false;
 };
 
+// A body that is another's bytes with one span replaced: `source` with [offset, offset + length)
+// replaced by the request's `body`. A proxy sends the client's body with one field changed this
+// way without copying it into a new string. `source` must outlive send().
+struct BodySplice {
+  std::string_view source;  // empty: no splice, the body is `body` alone
+  size_t offset = 0;
+  size_t length = 0;
+};
+
 struct ClientRequest {
   std::string method = "GET";
   std::string url;  // absolute http:// or https:// URL
@@ -44,6 +54,12 @@ struct ClientRequest {
   // Per-request caps (e.g. a deployment's timeout); zero: the client's options.
   std::chrono::milliseconds first_byte_timeout{0};
   std::chrono::milliseconds total_timeout{0};
+  BodySplice splice;
+
+  // The body as sent: `body` alone, or the splice's three pieces.
+  std::array<std::string_view, 3> body_pieces() const noexcept;
+  size_t body_size() const noexcept;
+  std::string body_text() const;  // the pieces joined (tests and diagnostics)
 };
 
 struct ClientResponse {

@@ -80,7 +80,7 @@ asio::awaitable<std::optional<ClientError>> ClientConnection::connect(
   co_return std::nullopt;
 }
 
-bool ClientConnection::write_now(std::array<asio::const_buffer, 2>& buffers, std::error_code& ec) {
+bool ClientConnection::write_now(Buffers& buffers, std::error_code& ec) {
   ec.clear();
   if (!open_) {
     ec = asio::error::not_connected;
@@ -90,42 +90,39 @@ bool ClientConnection::write_now(std::array<asio::const_buffer, 2>& buffers, std
   return http::write_now(*plain_, buffers, ec) == WriteNow::kAll;  // non-blocking since connect()
 }
 
-bool ClientConnection::write_later(const std::array<asio::const_buffer, 2>& buffers) {
+bool ClientConnection::write_later(const Buffers& buffers) {
   const size_t size = asio::buffer_size(buffers);
-  if (!open_ || tls_ || !pending_.empty() || write_error_ || size > kMaxDeferredBytes) {
+  if (!open_ || tls_ || deferred_ || !pending_.empty() || write_error_ ||
+      size > kMaxDeferredBytes) {
     return false;
   }
-  pending_.reserve(size);
-  for (const auto& b : buffers) pending_.append(static_cast<const char*>(b.data()), b.size());
-  if (pending_.empty()) return true;
+  if (size == 0) return true;
   // Looked up once: use_service() takes the io_context's registry lock on every call.
   if (batch_ == nullptr) batch_ = &WriteBatch::of(executor_);
-  batch_->defer(shared_from_this(), executor_);
+  deferred_ = true;
+  batch_->defer(shared_from_this(), executor_, buffers);
   return true;
 }
 
-void ClientConnection::flush_deferred() noexcept {
-  if (pending_.empty()) return;
-  if (!open_ || closed_) {  // closed meanwhile (cancelled, timed out): nobody waits for it
-    pending_.clear();
-    return;
-  }
-  std::array buffers{asio::const_buffer(pending_.data(), pending_.size())};
+void ClientConnection::flush_deferred(std::string_view bytes) noexcept {
+  deferred_ = false;
+  if (!open_ || closed_) return;  // closed meanwhile (cancelled, timed out): nobody waits for it
+  std::array buffers{asio::const_buffer(bytes.data(), bytes.size())};
   std::error_code ec;
   switch (http::write_now(*plain_, buffers, ec)) {
     case WriteNow::kAll:
-      pending_.clear();
       return;
     case WriteNow::kFailed:
-      pending_.clear();
       fail_write(ec);
       return;
     case WriteNow::kPartial:
       break;
   }
-  // The rest, while the read for the answer waits; pending_ stays untouched until it is out
-  // (alive() is false meanwhile, so the pool never hands the connection on).
-  asio::async_write(*plain_, buffers,
+  // The rest, while the read for the answer waits, from a copy of our own (the batch's buffer
+  // is reused next turn); alive() is false until it is out, so the pool never hands the
+  // connection on.
+  pending_.assign(static_cast<const char*>(buffers[0].data()), buffers[0].size());
+  asio::async_write(*plain_, asio::buffer(pending_),
                     [self = shared_from_this()](std::error_code e, size_t /*written*/) {
                       self->pending_.clear();
                       if (e && e != asio::error::operation_aborted) self->fail_write(e);
@@ -139,11 +136,9 @@ void ClientConnection::fail_write(std::error_code ec) noexcept {
   if (plain_ && open_) plain_->shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }
 
-asio::awaitable<std::error_code> ClientConnection::write(asio::const_buffer head_bytes,
-                                                         asio::const_buffer body) {
+asio::awaitable<std::error_code> ClientConnection::write(const Buffers& buffers) {
   std::error_code ec;
   if (!open_) co_return asio::error::not_connected;
-  const std::array buffers{head_bytes, body};
   if (tls_) {
     co_await asio::async_write(*tls_, buffers, ec_token(ec));
   } else {

@@ -34,18 +34,20 @@ class ClientConnection final : public std::enable_shared_from_this<ClientConnect
   asio::awaitable<std::optional<ClientError>> connect(const Url& url,
                                                       std::shared_ptr<const TlsConfig> tls,
                                                       Clock::time_point deadline);
+  // A request's bytes: its head and up to three pieces of body (see ClientRequest's splice).
+  using Buffers = std::array<asio::const_buffer, 4>;
   // Plain TCP: writes what the socket takes now without waiting (one sendmsg) and advances the
   // buffers past it; true when nothing is left. False with `ec` clear: write() the rest (always
   // so over TLS).
-  bool write_now(std::array<asio::const_buffer, 2>& buffers, std::error_code& ec);
-  asio::awaitable<std::error_code> write(asio::const_buffer head_bytes, asio::const_buffer body);
+  bool write_now(Buffers& buffers, std::error_code& ec);
+  asio::awaitable<std::error_code> write(const Buffers& buffers);
   // Plain TCP, up to kMaxDeferredBytes: copies the buffers and sends them at the end of this turn
   // of the event loop, with the turn's other requests (write_batch.hpp); true when taken. A send
   // that fails then shuts the socket down, so the read waiting for the answer ends, and
   // write_error() says why.
-  bool write_later(const std::array<asio::const_buffer, 2>& buffers);
+  bool write_later(const Buffers& buffers);
   const std::error_code& write_error() const noexcept { return write_error_; }
-  void flush_deferred() noexcept override;
+  void flush_deferred(std::string_view bytes) noexcept override;
   asio::awaitable<size_t> read_some(std::error_code& ec);
 
   // After the deadline the connection is closed and timed_out() names the phase.
@@ -59,7 +61,7 @@ class ClientConnection final : public std::enable_shared_from_this<ClientConnect
   // Open and not closed on our side, no write held back or failed; says nothing about the peer.
   // No system call.
   bool alive() const noexcept {
-    return open_ && !closed_ && pending_.empty() && !write_error_;
+    return open_ && !closed_ && !deferred_ && pending_.empty() && !write_error_;
   }
   const std::string& origin() const noexcept { return origin_; }
 
@@ -90,7 +92,8 @@ class ClientConnection final : public std::enable_shared_from_this<ClientConnect
   TimeoutPhase timed_out_ = TimeoutPhase::kNone;
   ResponseParser parser_;
   std::unique_ptr<char[]> buf_;
-  std::string pending_;         // held back by write_later(), until sent in full
+  bool deferred_ = false;        // write_later() bytes wait in the batch
+  std::string pending_;          // what the socket did not take at the flush, until sent
   WriteBatch* batch_ = nullptr;  // this io_context's, found on the first write_later()
   std::error_code write_error_;  // a held-back write failed
   bool open_ = false;

@@ -42,24 +42,4 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-std::string splice_model(std::string_view body, size_t offset, size_t length,
-                         std::string_view model) {
-  std::string out;
-  splice_model_into(out, body, offset, length, model);
-  return out;
-}
-
-void splice_model_into(std::string& out, std::string_view body, size_t offset, size_t length,
-                       std::string_view model) {
-  if (offset > body.size() || length > body.size() - offset || length == 0) {
-    out.assign(body);
-    return;
-  }
-  out.clear();
-  out.reserve(body.size() + model.size() + 8);
-  out.append(body.substr(0, offset));
-  append_json_string(out, model);
-  out.append(body.substr(offset + length));
-}
-
 }  // namespace sparouter::runtime

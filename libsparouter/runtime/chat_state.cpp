@@ -21,6 +21,7 @@ void empty_out(ChatState& s) {
   s.one.clear();
   if (s.answer_headers.size() > kMaxKeptHeaders) http::Headers().swap(s.answer_headers);
   http::ClientRequest& up = s.upstream_request;
+  up.splice = {};  // a view of the finished request's body
   if (up.body.capacity() > kMaxKeptBytes) std::string().swap(up.body);
   if (up.headers.size() > kMaxKeptHeaders) http::Headers().swap(up.headers);
 }

@@ -91,6 +91,7 @@ Result<http::ClientRequest> build_upstream_request(const Candidate& c, std::stri
 Status build_upstream_request_into(http::ClientRequest& r, const Candidate& c,
                                    std::string_view key, const ClientCall& call) {
   r.method.assign("POST");
+  r.splice = {};
   r.first_byte_timeout = r.total_timeout = std::chrono::milliseconds(0);
   if (c.timeout_ms > 0) {
     r.first_byte_timeout = std::chrono::milliseconds(c.timeout_ms);
@@ -135,7 +136,16 @@ Status build_upstream_request_into(http::ClientRequest& r, const Candidate& c,
       return {};
     }
   }
-  splice_model_into(r.body, call.body, call.model_offset, call.model_length, c.model);
+  const bool span_in_body = call.model_length > 0 && call.model_offset <= call.body.size() &&
+                            call.model_length <= call.body.size() - call.model_offset;
+  if (!span_in_body) {  // no model token to replace: the body as it came
+    r.body.assign(call.body);
+    return {};
+  }
+  // The client's bytes go out as they are, around the new model token: nothing copied here.
+  r.body.clear();
+  append_json_string(r.body, c.model);
+  r.splice = {call.body, call.model_offset, call.model_length};
   return {};
 }
 

@@ -11,6 +11,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
+#include <array>
 #include <memory>
 #include <string>
 #include <thread>
@@ -29,34 +30,46 @@ namespace {
 using namespace std::chrono_literals;
 using testing::run_co;
 
+// Logs the bytes each flush hands it.
 struct Recorder final : DeferredWriter {
-  Recorder(std::vector<std::string>& log, std::string name) : log(log), name(std::move(name)) {}
-  void flush_deferred() noexcept override { log.push_back(name); }
+  explicit Recorder(std::vector<std::string>& log) : log(log) {}
+  void flush_deferred(std::string_view bytes) noexcept override { log.emplace_back(bytes); }
   std::vector<std::string>& log;
-  std::string name;
 };
+
+// Defers `text`, split in two buffers as a head and a body would be.
+void defer_text(const std::shared_ptr<Recorder>& w, const asio::any_io_executor& ex,
+                const std::string& text) {
+  const size_t half = text.size() / 2;
+  const std::array buffers{asio::buffer(text.data(), half),
+                           asio::buffer(text.data() + half, text.size() - half)};
+  WriteBatch::of(ex).defer(w, ex, buffers);
+}
 
 TEST(WriteBatch, FlushesEachWriterOnceAfterTheHandlersThatWereReady) {
   asio::io_context ctx(1);
   std::vector<std::string> log;
-  auto a = std::make_shared<Recorder>(log, "flush a");
-  auto b = std::make_shared<Recorder>(log, "flush b");
+  auto a = std::make_shared<Recorder>(log);
+  auto b = std::make_shared<Recorder>(log);
   const asio::any_io_executor ex = ctx.get_executor();
+  std::string a_bytes = "flush a";
   asio::post(ctx, [&] {
     log.push_back("handler 1");
-    WriteBatch::of(ex).defer(a, ex);
+    defer_text(a, ex, a_bytes);
+    a_bytes = "changed";  // the batch holds a copy
   });
   asio::post(ctx, [&] {
     log.push_back("handler 2");
-    WriteBatch::of(ex).defer(b, ex);
+    defer_text(b, ex, "flush b, a longer one");
   });
   ctx.run();
-  EXPECT_EQ(log, (std::vector<std::string>{"handler 1", "handler 2", "flush a", "flush b"}));
-  // A later turn has a batch of its own.
+  EXPECT_EQ(log, (std::vector<std::string>{"handler 1", "handler 2", "flush a",
+                                           "flush b, a longer one"}));
+  // A later turn has a batch of its own, in the buffer the first turn left.
   ctx.restart();
-  asio::post(ctx, [&] { WriteBatch::of(ex).defer(a, ex); });
+  asio::post(ctx, [&] { defer_text(a, ex, "again"); });
   ctx.run();
-  EXPECT_EQ(log.back(), "flush a");
+  EXPECT_EQ(log.back(), "again");
   EXPECT_EQ(log.size(), 5u);
 }
 
@@ -65,10 +78,11 @@ TEST(WriteBatch, DropsWhatIsQueuedWhenTheContextGoes) {
   std::weak_ptr<Recorder> held;
   {
     asio::io_context ctx(1);
-    auto w = std::make_shared<Recorder>(log, "flush");
+    auto w = std::make_shared<Recorder>(log);
     held = w;
     const asio::any_io_executor ex = ctx.get_executor();
-    WriteBatch::of(ex).defer(std::move(w), ex);
+    defer_text(w, ex, "flush");
+    w.reset();
     EXPECT_FALSE(held.expired());  // kept until flushed
     // The context goes without ever running.
   }

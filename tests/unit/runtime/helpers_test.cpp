@@ -10,24 +10,51 @@
 namespace sparouter::runtime {
 namespace {
 
+// The client's body with its model token replaced, as sent: the bytes around the token are the
+// client's own (spliced, not copied), and the new token is escaped JSON.
+std::string forwarded_body(const std::string& body, size_t at, size_t length, std::string model) {
+  Candidate c;
+  c.deployment_id = "d";
+  c.provider_kind = ProviderKind::kOpenai;
+  c.base_url = "https://api.openai.com/v1";
+  c.model = model;
+  auto r = build_upstream_request(c, "", ClientCall{body, at, length, false, ""});
+  EXPECT_TRUE(r.ok());
+  if (!r.ok()) return "";
+  if (!r->splice.source.empty()) EXPECT_EQ(r->splice.source.data(), body.data());
+  return r->body_text();
+}
+
 TEST(BodySplice, ReplacesTheTokenAndEscapes) {
   const std::string body = R"({"model" : "g", "x": 1})";
   const size_t at = body.find("\"g\"");
-  EXPECT_EQ(splice_model(body, at, 3, "gpt-4o"), R"({"model" : "gpt-4o", "x": 1})");
-  EXPECT_EQ(splice_model(body, at, 3, "a\"b\\c\x01"),
+  EXPECT_EQ(forwarded_body(body, at, 3, "gpt-4o"), R"({"model" : "gpt-4o", "x": 1})");
+  EXPECT_EQ(forwarded_body(body, at, 3, "a\"b\\c\x01"),
             "{\"model\" : \"a\\\"b\\\\c\\u0001\", \"x\": 1}");
-  EXPECT_EQ(splice_model(body, at, 3, "\xe6\xa8\xa1\xe5\x9e\x8b"),
+  EXPECT_EQ(forwarded_body(body, at, 3, "\xe6\xa8\xa1\xe5\x9e\x8b"),
             "{\"model\" : \"\xe6\xa8\xa1\xe5\x9e\x8b\", \"x\": 1}");
-  EXPECT_EQ(splice_model(body, body.size(), 3, "x"), body);  // a span outside: unchanged
+  // A span outside the body, or none: the body as it came.
+  EXPECT_EQ(forwarded_body(body, body.size(), 3, "x"), body);
+  EXPECT_EQ(forwarded_body(body, at, 0, "x"), body);
+  EXPECT_EQ(forwarded_body(body, 0, body.size() + 1, "x"), body);
+  // The token at either end.
+  EXPECT_EQ(forwarded_body("\"g\"", 0, 3, "m"), "\"m\"");
 }
 
-TEST(BodySplice, IntoAUsedStringLeavesNothingOfItsOldContent) {
-  const std::string body = R"({"model":"g","x":1})";
-  std::string out(4096, '#');  // a longer earlier body: its capacity is reused
-  splice_model_into(out, body, body.find("\"g\""), 3, "m");
-  EXPECT_EQ(out, R"({"model":"m","x":1})");
-  splice_model_into(out, body, body.size(), 3, "m");  // a span outside: the body as it is
-  EXPECT_EQ(out, body);
+TEST(BodySplice, PiecesAndSizeOfARequest) {
+  http::ClientRequest r;
+  r.body = "plain";
+  EXPECT_EQ(r.body_size(), 5u);
+  EXPECT_EQ(r.body_text(), "plain");
+  const std::string source = "0123456789";
+  r.body = "ab";
+  r.splice = {source, 3, 4};
+  const auto pieces = r.body_pieces();
+  EXPECT_EQ(pieces[0], "012");
+  EXPECT_EQ(pieces[1], "ab");
+  EXPECT_EQ(pieces[2], "789");
+  EXPECT_EQ(r.body_size(), 8u);
+  EXPECT_EQ(r.body_text(), "012ab789");
 }
 
 TEST(RetryAfter, SecondsAndDates) {
@@ -83,7 +110,8 @@ TEST(UpstreamRequest, PerKind) {
   auto r = build_upstream_request(c, "sk-1", call);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->url, "https://api.openai.com/v1/chat/completions");
-  EXPECT_EQ(r->body, R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})");
+  EXPECT_EQ(r->body_text(),
+            R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})");
   EXPECT_EQ(*http::find_header(r->headers, "authorization"), "Bearer sk-1");
   EXPECT_EQ(*http::find_header(r->headers, "x-request-id"), "rid-1");
   EXPECT_EQ(r->first_byte_timeout, std::chrono::milliseconds(1500));
@@ -159,7 +187,8 @@ TEST(UpstreamRequest, RebuiltInPlaceEqualsAFreshBuild) {
     ASSERT_TRUE(fresh.ok());
     EXPECT_EQ(reused.method, fresh->method);
     EXPECT_EQ(reused.url, fresh->url);
-    EXPECT_EQ(reused.body, fresh->body);
+    EXPECT_EQ(reused.body_text(), fresh->body_text());
+    EXPECT_EQ(reused.splice.source.data(), fresh->splice.source.data());
     EXPECT_EQ(reused.first_byte_timeout, fresh->first_byte_timeout);
     EXPECT_EQ(reused.total_timeout, fresh->total_timeout);
     ASSERT_EQ(reused.headers.size(), fresh->headers.size());
