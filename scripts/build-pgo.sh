@@ -41,7 +41,8 @@ wait_for "$WORK/server/out" "listening on"
 python3 scripts/pgo-train.py "$(listening_port "$WORK/server/out")" pgo-training "$UPSTREAM"
 kill -TERM "$SERVER"
 wait "$SERVER" || { echo "build-pgo: the instrumented server did not exit cleanly" >&2; exit 1; }
-if ! find "$PROFILE" -name '*.gcda' | grep -q .; then
+# -print -quit, not "| grep -q": with pipefail, find killed by grep's early exit fails the test.
+if [[ -z $(find "$PROFILE" -name '*.gcda' -print -quit) ]]; then
   echo "build-pgo: the training run wrote no profile into $PROFILE" >&2
   exit 1
 fi

@@ -7,10 +7,9 @@
 // A write waits at most for the rest of the turn: the flush is posted behind the handlers that
 // were ready, and an answer to it could not be read before the next poll anyway.
 //
-// The bytes are copied into one buffer of the batch, reused turn after turn, rather than into
+// The bytes are copied into a buffer of the batch's, reused every other turn, rather than into
 // each writer's own: with many connections, a buffer per connection is cold memory by the time
-// its next request is written (at 128 connections, the copies into per-connection buffers were
-// a fifth of the server's cache misses), while the batch's is written every turn.
+// its next request is written there.
 //
 // Only for an io_context run by one thread, with writers on its own (plain) executor: the flush
 // calls every queued writer from the thread that runs it.
