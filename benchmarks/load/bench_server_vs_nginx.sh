@@ -14,7 +14,7 @@
 #   scripts/build-pgo.sh build-pgo -DSPAROUTER_BUILD_BENCHMARKS=ON
 #   benchmarks/load/bench_server_vs_nginx.sh build-pgo
 # Environment: DURATION (10 s), ROUNDS (2, alternating order), THREADS (1: server threads and
-#   nginx workers), TTFB_N (200), NGINX, WRK, PIN (1). Needs nginx-light, wrk, curl, python3.
+#   nginx workers), TTFB_N (200), NGINX, WRK, PIN (1), MALLOC_TUNING (1). Needs nginx-light, wrk, curl, python3.
 # PIN=1 with THREADS=1 on 2+ cores: the proxy under test (sparouter-server or nginx) runs on CPU 1,
 # wrk and the upstreams on CPU 0, so the two proxies never fight the load generator for a core
 # and the scheduler's placement stops adding run-to-run noise. PIN=0 leaves placement to Linux.
@@ -46,6 +46,11 @@ fi
 
 # shellcheck source=../../scripts/processes.sh
 source "$HERE/../../scripts/processes.sh"
+# Both proxies (only they) start with the malloc settings scripts/run.sh gives the server;
+# MALLOC_TUNING=0: glibc's defaults, whatever GLIBC_TUNABLES says.
+# shellcheck source=../../scripts/malloc-tuning.sh
+source "$HERE/../../scripts/malloc-tuning.sh"
+[[ ${MALLOC_TUNING:-1} == 1 ]] || MALLOC_TUNABLES=""
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -113,14 +118,16 @@ http {
   }
 }
 CONF
-"${PROXY_PIN[@]}" "$NGINX" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
+GLIBC_TUNABLES=$MALLOC_TUNABLES "${PROXY_PIN[@]}" "$NGINX" -c "$WORK/nginx.conf" \
+  -e "$WORK/nginx-error.log" &
 NGINX_PID=$!
 PIDS+=($NGINX_PID)
 
 # sparouter-server, configured through its admin API.
 mkdir -p "$WORK/sr"
 (cd "$WORK/sr" && PORT=0 THREADS=$THREADS ADMIN_TOKEN=load-token APP_SECRET=load-test-secret-0123456789 \
-   STATE_FILE=state.json CONFIG_DIR=config ACCESS_LOG=off exec "${PROXY_PIN[@]}" "$SERVER_BIN" --no-console \
+   STATE_FILE=state.json CONFIG_DIR=config ACCESS_LOG=off GLIBC_TUNABLES=$MALLOC_TUNABLES \
+   exec "${PROXY_PIN[@]}" "$SERVER_BIN" --no-console \
    > "$WORK/sr.out" 2> "$WORK/sr.err") &
 SR_PID=$!
 PIDS+=($SR_PID)
@@ -188,7 +195,7 @@ run_one() {
 
 # Which build is measured: a profile-guided one (scripts/build-pgo.sh) takes less CPU.
 PGO_STAGE=$(sed -n 's/^SPAROUTER_PGO:STRING=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
-echo "build: $BUILD ($([[ $PGO_STAGE == use ]] && echo "profile-guided" || echo "no profile-guided optimisation"))"
+echo "build: $BUILD ($([[ $PGO_STAGE == use ]] && echo "profile-guided" || echo "no profile-guided optimisation")); both proxies with GLIBC_TUNABLES=${MALLOC_TUNABLES:-(none)}"
 echo "sparouter-server vs nginx reverse proxy; ~1 KB chat bodies (model auto), wrk -t1 -d${DURATION}s x ${ROUNDS} rounds, ${THREADS} server thread(s)/worker(s), $(nproc) cores, $([[ ${#PROXY_PIN[@]} -gt 0 ]] && echo "proxy on CPU 1, load on CPU 0" || echo "unpinned"), load $(cut -d' ' -f1 /proc/loadavg)"
 printf "%-6s %-10s %11s %9s %11s %8s %9s  %s\n" conns server "requests/s" "p99 ms" "cpu us/req" "ratio" "wake/req" "errors"
 # "8close": 8 connections, each request on a new one (Connection: close): what a connection's
