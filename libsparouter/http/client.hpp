@@ -39,7 +39,8 @@ struct ClientOptions {
 
 // A body that is another's bytes with one span replaced: `source` with [offset, offset + length)
 // replaced by the request's `body`. A proxy sends the client's body with one field changed this
-// way without copying it into a new string. `source` must outlive send().
+// way without copying it into a new string. `source` must outlive send(). A span outside
+// `source` is ignored (the body is then `body` alone): build only spans you checked.
 struct BodySplice {
   std::string_view source;  // empty: no splice, the body is `body` alone
   size_t offset = 0;
