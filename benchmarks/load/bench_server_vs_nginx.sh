@@ -14,7 +14,8 @@
 #   scripts/build-pgo.sh build-pgo -DSPAROUTER_BUILD_BENCHMARKS=ON
 #   benchmarks/load/bench_server_vs_nginx.sh build-pgo
 # Environment: DURATION (10 s), ROUNDS (2, alternating order), THREADS (1: server threads and
-#   nginx workers), TTFB_N (200), NGINX, WRK, PIN (1), MALLOC_TUNING (1). Needs nginx-light, wrk, curl, python3.
+#   nginx workers), TTFB_N (200), NGINX, WRK, PIN (1), MALLOC_TUNING (1). Needs nginx-light,
+#   wrk, curl, python3.
 # PIN=1 with THREADS=1 on 2+ cores: the proxy under test (sparouter-server or nginx) runs on CPU 1,
 # wrk and the upstreams on CPU 0, so the two proxies never fight the load generator for a core
 # and the scheduler's placement stops adding run-to-run noise. PIN=0 leaves placement to Linux.

@@ -254,7 +254,7 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
     head += "\r\n";
   }
   const auto pieces = request.body_pieces();
-  const size_t body_size = request.body_size();
+  const size_t body_size = pieces[0].size() + pieces[1].size() + pieces[2].size();
   if (body_size != 0 || request.method == "POST" || request.method == "PUT" ||
       request.method == "PATCH") {
     head += "Content-Length: ";
