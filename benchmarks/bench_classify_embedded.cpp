@@ -168,6 +168,42 @@ void BM_EmbeddedDecideSmallModelWithHiddenLayerLoadTestPrompt(benchmark::State& 
 }
 BENCHMARK(BM_EmbeddedDecideSmallModelWithHiddenLayerLoadTestPrompt)->Apply(five_repetitions);
 
+// The same request in French (accented words go through the byte loop, the rest does not) and
+// in Chinese (every ideograph is a word of its own): a change that speeds up English prompts
+// must be weighed against these. 820 bytes each, cut at a character boundary.
+std::vector<std::string> repeated_to_820(const char* paragraph) {
+  std::string text;
+  while (text.size() <= 820) text += paragraph;
+  size_t end = 820;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return {text.substr(0, end)};
+}
+
+const char* const kFrenchParagraph =
+    "Je pr\xC3\xA9pare un petit potager derri\xC3\xA8re la maison ce printemps et "
+    "j'aimerais savoir quels l\xC3\xA9gumes poussent bien ensemble, combien de soleil il "
+    "leur faut, quand les planter et comment garder un sol sain sans produits chimiques. ";
+const char* const kChineseParagraph =
+    "\xE4\xBB\x8A\xE5\xB9\xB4\xE6\x98\xA5\xE5\xA4\xA9\xE6\x88\x91\xE6\x83\xB3"
+    "\xE5\x9C\xA8\xE6\x88\xBF\xE5\xAD\x90\xE5\x90\x8E\xE9\x9D\xA2\xE5\xBC\x80"
+    "\xE4\xB8\x80\xE4\xB8\xAA\xE5\xB0\x8F\xE8\x8F\x9C\xE5\x9B\xAD\xEF\xBC\x8C"
+    "\xE8\xAF\xB7\xE9\x97\xAE\xE5\x93\xAA\xE4\xBA\x9B\xE8\x94\xAC\xE8\x8F\x9C"
+    "\xE9\x80\x82\xE5\x90\x88\xE4\xB8\x80\xE8\xB5\xB7\xE7\xA7\x8D\xEF\xBC\x8C"
+    "\xE9\x9C\x80\xE8\xA6\x81\xE5\xA4\x9A\xE5\xB0\x91\xE9\x98\xB3\xE5\x85\x89"
+    "\xEF\xBC\x9F";
+
+void BM_EmbeddedDecideSmallModelFrenchPrompt(benchmark::State& state) {
+  static const std::vector<std::string> texts = repeated_to_820(kFrenchParagraph);
+  decide(state, small_model(), texts, 1);
+}
+BENCHMARK(BM_EmbeddedDecideSmallModelFrenchPrompt)->Apply(five_repetitions);
+
+void BM_EmbeddedDecideSmallModelChinesePrompt(benchmark::State& state) {
+  static const std::vector<std::string> texts = repeated_to_820(kChineseParagraph);
+  decide(state, small_model(), texts, 1);
+}
+BENCHMARK(BM_EmbeddedDecideSmallModelChinesePrompt)->Apply(five_repetitions);
+
 // The small model on 256 different 1 KB prompts: few repeated words, many unknown n-grams.
 void BM_EmbeddedDecideSmallModel1KBRotating(benchmark::State& state) {
   decide(state, small_model(), data().kb_prompts, data().kb_prompts.size());
