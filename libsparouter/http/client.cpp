@@ -24,6 +24,10 @@ ClientError io_error(const ClientConnection& c, const std::error_code& ec, bool 
   return {ClientErrc::kClosed, TimeoutPhase::kNone, ec.message(), sent, started};
 }
 
+size_t total_size(const std::array<std::string_view, 3>& body_pieces) noexcept {
+  return body_pieces[0].size() + body_pieces[1].size() + body_pieces[2].size();
+}
+
 ClientError protocol_error(std::string_view reason) {
   return {ClientErrc::kProtocol, TimeoutPhase::kNone, "bad response: " + std::string(reason), true,
           true};
@@ -102,11 +106,7 @@ std::array<std::string_view, 3> ClientRequest::body_pieces() const noexcept {
   return {sp.source.substr(0, sp.offset), body, sp.source.substr(sp.offset + sp.length)};
 }
 
-size_t ClientRequest::body_size() const noexcept {
-  size_t n = 0;
-  for (std::string_view p : body_pieces()) n += p.size();
-  return n;
-}
+size_t ClientRequest::body_size() const noexcept { return total_size(body_pieces()); }
 
 std::string ClientRequest::body_text() const {
   std::string out;
@@ -254,7 +254,7 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
     head += "\r\n";
   }
   const auto pieces = request.body_pieces();
-  const size_t body_size = pieces[0].size() + pieces[1].size() + pieces[2].size();
+  const size_t body_size = total_size(pieces);
   if (body_size != 0 || request.method == "POST" || request.method == "PUT" ||
       request.method == "PATCH") {
     head += "Content-Length: ";
