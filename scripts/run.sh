@@ -34,6 +34,4 @@ if [[ ! -f .env ]]; then
   printf 'APP_SECRET=%s\n' "$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" > .env
   echo "run: wrote .env with a new APP_SECRET (keep it: it opens the stored provider keys)"
 fi
-# shellcheck source=malloc-tuning.sh
-source scripts/malloc-tuning.sh
-GLIBC_TUNABLES=$MALLOC_TUNABLES exec "$SERVER" "$@"
+exec "$SERVER" "$@"

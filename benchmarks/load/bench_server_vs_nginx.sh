@@ -47,11 +47,13 @@ fi
 
 # shellcheck source=../../scripts/processes.sh
 source "$HERE/../../scripts/processes.sh"
-# Both proxies (only they) start with the malloc settings scripts/run.sh gives the server;
-# MALLOC_TUNING=0: glibc's defaults, whatever GLIBC_TUNABLES says.
+# Both proxies (only they) start with the malloc settings the server gives itself (it then has
+# nothing to add and does not restart); MALLOC_TUNING=0: glibc's defaults for both, whatever
+# GLIBC_TUNABLES says.
 # shellcheck source=../../scripts/malloc-tuning.sh
 source "$HERE/../../scripts/malloc-tuning.sh"
-[[ ${MALLOC_TUNING:-1} == 1 ]] || MALLOC_TUNABLES=""
+SR_MALLOC_TUNING=on
+[[ ${MALLOC_TUNING:-1} == 1 ]] || { MALLOC_TUNABLES=""; SR_MALLOC_TUNING=off; }
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -128,6 +130,7 @@ PIDS+=($NGINX_PID)
 mkdir -p "$WORK/sr"
 (cd "$WORK/sr" && PORT=0 THREADS=$THREADS ADMIN_TOKEN=load-token APP_SECRET=load-test-secret-0123456789 \
    STATE_FILE=state.json CONFIG_DIR=config ACCESS_LOG=off GLIBC_TUNABLES=$MALLOC_TUNABLES \
+   MALLOC_TUNING=$SR_MALLOC_TUNING \
    exec "${PROXY_PIN[@]}" "$SERVER_BIN" --no-console \
    > "$WORK/sr.out" 2> "$WORK/sr.err") &
 SR_PID=$!

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "dotenv.hpp"
+#include "malloc_tuning.hpp"
 #include "settings.hpp"
 #include "sparouter/version.h"
 
@@ -85,5 +86,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (no_console) settings->console = false;
+  const bool serving = command == &commands().front();
+  if (serving && settings->malloc_tuning) sparouter::server::restart_with_malloc_tuning(argv);
   return command->run(*settings, args);
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
@@ -141,6 +142,10 @@ int serve(ServerSettings s) {
   say(fmt::format("sparouter-server {}: listening on {}", SR_VERSION_STRING, base));
   say(fmt::format("  storage: {}", store->describe()));
   say(site ? fmt::format("  console: {}/", base) : std::string("  console: not served"));
+  // As this process sees it: glibc cuts the copy in /proc/<pid>/environ at the first ':'.
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  say(tunables != nullptr ? fmt::format("  malloc: GLIBC_TUNABLES={}", tunables)
+                          : std::string("  malloc: glibc's defaults"));
   if (s.admin_token_generated) {
     say(fmt::format("  admin token (this run only; set ADMIN_TOKEN to keep one): {}",
                     s.admin_token.view()));

@@ -108,6 +108,11 @@ Result<ServerSettings> read_settings(const EnvMap& env) {
     return invalid("ACCESS_LOG", "ACCESS_LOG must be \"on\" or \"off\"");
   }
   s.access_log = access_log == "on";
+  const std::string malloc_tuning = get(env, "MALLOC_TUNING", "on");
+  if (malloc_tuning != "on" && malloc_tuning != "off") {
+    return invalid("MALLOC_TUNING", "MALLOC_TUNING must be \"on\" or \"off\"");
+  }
+  s.malloc_tuning = malloc_tuning == "on";
   return s;
 }
 
@@ -179,6 +184,9 @@ the ones the environment does not set):
   TLS_CERT_FILE        PEM certificate chain: with TLS_KEY_FILE the port speaks HTTPS (TLS 1.2)
   TLS_KEY_FILE         PEM private key
   ACCESS_LOG           on (default) | off: one JSON line per request on stdout
+  MALLOC_TUNING        on (default): the server restarts itself once at start with
+                       GLIBC_TUNABLES=glibc.malloc.tcache_count=256 added (a tcache_count of
+                       your own is kept) | off: glibc's malloc defaults
 )";
 }
 

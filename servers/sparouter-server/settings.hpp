@@ -36,6 +36,7 @@ struct ServerSettings {
   std::string tls_cert_file;             // TLS_CERT_FILE + TLS_KEY_FILE: serve HTTPS
   std::string tls_key_file;
   bool access_log = true;                // ACCESS_LOG=off silences the per-request lines
+  bool malloc_tuning = true;             // MALLOC_TUNING=off: glibc's malloc defaults
 };
 
 // Reads and checks every setting. Does not make up the admin token (see ensure_admin_token).

@@ -106,7 +106,11 @@ def server_env(tmp, **extra):
         "DATABASE_URL": "sqlite:///" + os.path.join(tmp, "router.db"),
         "CONFIG_DIR": os.path.join(tmp, "config"),
     })
-    env.update({k: str(v) for k, v in extra.items()})
+    for k, v in extra.items():  # None unsets
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = str(v)
     return env
 
 

@@ -117,6 +117,31 @@ def test_wrong_app_secret_stops_the_process(tmp_path):
     assert "APP_SECRET" in r.stderr
 
 
+@pytest.mark.parametrize("given, expected", [
+    (None, "glibc.malloc.tcache_count=256"),
+    ("glibc.malloc.arena_max=4", "glibc.malloc.arena_max=4:glibc.malloc.tcache_count=256"),
+    ("glibc.malloc.tcache_count=32", "glibc.malloc.tcache_count=32"),
+])
+def test_the_server_restarts_itself_with_malloc_tuning(tmp_path, given, expected):
+    # glibc reads GLIBC_TUNABLES only at start: the process the test started (the same pid,
+    # whose stdout the test reads) must be serving with the tuned value.
+    s = harness.Server(str(tmp_path), GLIBC_TUNABLES=given)
+    try:
+        s.wait_for_output("  malloc: GLIBC_TUNABLES=%s\n" % expected)
+        assert request(s.port, "GET", "/healthz")[0] == 200
+        assert "GLIBC_TUNABLES" not in s.errors()  # no failed restart
+    finally:
+        s.stop()
+
+
+def test_malloc_tuning_off_keeps_glibc_defaults(tmp_path):
+    s = harness.Server(str(tmp_path), GLIBC_TUNABLES=None, MALLOC_TUNING="off")
+    try:
+        s.wait_for_output("  malloc: glibc's defaults\n")
+    finally:
+        s.stop()
+
+
 def run_cmd(tmp_path, *args, **extra):
     env = harness.server_env(str(tmp_path), **extra)
     return subprocess.run([harness.SERVER_BIN, *args], env=env, cwd=str(tmp_path),

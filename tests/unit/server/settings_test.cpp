@@ -15,13 +15,17 @@ TEST(Settings, DefaultsMatchTheContract) {
   EXPECT_EQ(s->upstream_mode, "direct");
   EXPECT_TRUE(s->router_api_keys.empty());
   EXPECT_TRUE(s->access_log);
+  EXPECT_TRUE(s->malloc_tuning);
+  auto off = read_settings({{"MALLOC_TUNING", "off"}});
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->malloc_tuning);
 }
 
 TEST(Settings, WrongValuesNameTheVariable) {
   const std::pair<const char*, const char*> bad[] = {
       {"PORT", "80a"},           {"PORT", "70000"},        {"ADMIN_AUTH", "some"},
       {"STORAGE_MODE", "mysql"}, {"UPSTREAM_MODE", "lite"}, {"CORS_ORIGINS", "not a url"},
-      {"ACCESS_LOG", "maybe"},
+      {"ACCESS_LOG", "maybe"},   {"MALLOC_TUNING", "0"},
   };
   for (auto [name, value] : bad) {
     auto s = read_settings({{name, value}});
