@@ -262,11 +262,16 @@ Status ChatParser::Impl::parse(std::string_view body, ChatText& out, bool requir
       Status status = read_messages(value, out);
       if (!status) return status;
       have_messages = true;
-    } else if (key == "stream") {
-      bool stream = false;
-      err = value.get_bool().get(stream);
-      if (err && err != simdjson::INCORRECT_TYPE) return bad_json(err);
-      if (!err) out.stream = stream;
+    } else if (key == "stream") {  // true, false or null (the default, false)
+      od::json_type type;
+      if ((err = value.type().get(type))) return bad_json(err);
+      if (type == od::json_type::boolean) {
+        bool stream = false;
+        if ((err = value.get_bool().get(stream))) return bad_json(err);
+        out.stream = stream;
+      } else if (type != od::json_type::null) {
+        return invalid("stream", "stream must be true or false");
+      }
     } else if (key == "tools" || key == "functions") {
       if ((err = read_tools(value, out))) return bad_json(err);
     }

@@ -70,12 +70,16 @@ TEST(ChatText, ModelSpanAtEndOfBody) {
   EXPECT_EQ(body.substr(t.model_offset, t.model_length), "\"m\"");
 }
 
-TEST(ChatText, StreamFalseOrNotBoolean) {
+TEST(ChatText, StreamIsABooleanOrNull) {
   ChatText t;
   ASSERT_TRUE(parse(R"({"model":"m","messages":[],"stream":false})", t).ok());
   EXPECT_FALSE(t.stream);
-  ASSERT_TRUE(parse(R"({"model":"m","messages":[],"stream":"yes"})", t).ok());
+  ASSERT_TRUE(parse(R"({"model":"m","messages":[],"stream":null})", t).ok());
   EXPECT_FALSE(t.stream);
+  // A wrong type would be passed on to an upstream that might read it as true and stream.
+  for (const char* v : {"\"yes\"", "1", "0", "[]", "{}"}) {
+    expect_invalid(std::string(R"({"model":"m","messages":[],"stream":)") + v + "}", "stream");
+  }
 }
 
 TEST(ChatText, ContentPartsJoinedAndImagesNoted) {
