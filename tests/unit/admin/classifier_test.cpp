@@ -156,5 +156,15 @@ TEST(Admin_Settings, GetAndPartialPut) {
             200);
 }
 
+TEST(Admin_Settings, AnAutoModelNamedLikeAGroupNamesTheField) {
+  Harness h;
+  ASSERT_EQ(h.post("/api/routing/groups", R"({"name":"general"})").status, 201);
+  Response put = h.put("/api/settings", R"({"auto_models":["auto","general"]})");
+  EXPECT_EQ(put.status, 400) << put.body;
+  EXPECT_EQ(put.error_param(), "auto_models[1]");
+  EXPECT_STREQ(h.get("/api/settings").json()["auto_models"][0].GetString(), "auto");
+  EXPECT_EQ(h.get("/api/settings").json()["auto_models"].Size(), 1u);
+}
+
 }  // namespace
 }  // namespace sparouter::admin::testing
