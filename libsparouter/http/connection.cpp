@@ -306,17 +306,38 @@ class Connection final : public ConnectionBase,
   }
 
   awaitable<void> send_error(int status) {
+    RefusalReply reply;
+    if (opts_.refusal_reply) {
+      try {
+        reply = opts_.refusal_reply(status, parser_.request());
+      } catch (...) {
+        reply = RefusalReply{};  // the plain answer below
+      }
+    }
+    if (reply.content_type.empty()) {
+      reply.content_type = "text/plain";
+      reply.body = std::string(reason_phrase(status)) + '\n';
+      reply.headers.clear();
+    }
     head_.clear();
     head_ += "HTTP/1.1 ";
     append_uint(head_, static_cast<uint64_t>(status));
     head_ += ' ';
-    const std::string_view reason = reason_phrase(status);
-    head_ += reason;
-    head_ += "\r\nContent-Type: text/plain\r\nContent-Length: ";
-    append_uint(head_, reason.size() + 1);
-    head_ += "\r\nConnection: close\r\n\r\n";
-    head_ += reason;
-    head_ += '\n';
+    head_ += reason_phrase(status);
+    head_ += "\r\nContent-Type: ";
+    head_ += reply.content_type;
+    head_ += "\r\nContent-Length: ";
+    append_uint(head_, reply.body.size());
+    head_ += kCrlf;
+    for (const auto& h : reply.headers) {
+      if (is_framing_header(h.name) || iequals(h.name, "content-type")) continue;
+      head_ += h.name;
+      head_ += ": ";
+      head_ += h.value;
+      head_ += kCrlf;
+    }
+    head_ += "Connection: close\r\n\r\n";
+    head_ += reply.body;
     co_await write_all(std::array{cbuf(head_)});
   }
 

@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "http/message.hpp"
 #include "http/request_parser.hpp"
 #include "http/tls_config.hpp"
 
@@ -16,6 +18,17 @@ enum class ThreadModel : uint8_t {
   kContextPerThread,  // one io_context per thread; connections spread round-robin (faster here)
   kSharedContext,     // one io_context run by every thread; each connection on a strand
 };
+
+// The answer to a request the parser refused, which no handler sees: 400 (not HTTP), 413 (body
+// over the limit), 431 (head over the limit), 501 (transfer coding). The connection closes
+// after it.
+struct RefusalReply {
+  std::string content_type;
+  std::string body;
+  Headers headers;  // no framing headers: the server writes those
+};
+// `partial` holds what was parsed of the request: its headers once the head was complete.
+using RefusalReplyFn = std::function<RefusalReply(int status, const Request& partial)>;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -35,6 +48,9 @@ struct ServerOptions {
   // periods (see watch_sweep.hpp); 0 starts the watch at once, costing a read per request.
   std::chrono::milliseconds client_watch_delay{20};
   std::optional<TlsServerOptions> tls;  // set: the port speaks TLS 1.2 only
+  // The host's body and headers for refused requests (its error format, a request id); unset:
+  // the reason phrase as text/plain.
+  RefusalReplyFn refusal_reply;
 };
 
 }  // namespace sparouter::http

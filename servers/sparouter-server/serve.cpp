@@ -12,6 +12,7 @@
 
 #include "admin/admin.hpp"
 #include "app.hpp"
+#include "refusals.hpp"
 #include "http/server.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/runtime.hpp"
@@ -97,7 +98,9 @@ int serve(ServerSettings s) {
   ao.config_dir = s.config_dir;
   ao.litellm_master_key = s.litellm_master_key;
   ao.client = admin_ro.client;
-  ao.max_body_bytes = http::ParserLimits{}.max_body_bytes;  // the JSON 413 before the parser's
+  // The parser refuses larger bodies first (refusals.cpp answers them); this check is for
+  // hosts whose parser allows more.
+  ao.max_body_bytes = http::ParserLimits{}.max_body_bytes;
   admin::Admin admin(*store, router,
                      [&runtime](runtime::CredentialsPtr c) { runtime.set_credentials(std::move(c)); },
                      ao);
@@ -115,6 +118,9 @@ int serve(ServerSettings s) {
   so.port = s.port;
   so.threads = s.threads;
   if (!s.tls_cert_file.empty()) so.tls = http::TlsServerOptions{s.tls_cert_file, s.tls_key_file};
+  so.refusal_reply = [limits = so.limits](int status, const http::Request& partial) {
+    return refusal_reply(status, partial, limits);
+  };
 
   // Block the signals before any thread exists, so only sigwait() below takes them.
   sigset_t signals;

@@ -1,6 +1,7 @@
 """The admin API and the conventions every answer follows (auth, errors, ids, CORS, secrets)."""
 import json
 import os
+import socket
 
 import harness
 from harness import request
@@ -99,6 +100,34 @@ def test_chat_errors_use_the_error_object(server, fakes):
     assert st == 415
     st, _, body = request(server.port, "GET", "/v1/chat/completions")
     assert st == 405
+
+
+def raw_exchange(port, data):
+    """Sends `data` on a fresh connection; everything the server writes until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(data)
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+    head, _, body = out.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    headers = {k.lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
+    return lines[0], headers, body
+
+
+def test_requests_the_parser_refuses_get_the_error_object(server):
+    # Over the 8 MiB limit, known from the head: answered before any of the body is sent.
+    status, h, body = raw_exchange(server.port, b"POST /v1/chat/completions HTTP/1.1\r\n"
+                                   b"Host: x\r\nContent-Type: application/json\r\n"
+                                   b"x-request-id: big-1\r\nContent-Length: 9000000\r\n\r\n")
+    assert status.startswith("HTTP/1.1 413 ")
+    assert h["x-request-id"] == "big-1" and h["content-type"] == "application/json"
+    error = json.loads(body)["error"]
+    assert error["type"] == "invalid_request_error" and error["code"] == "body_too_large"
+    # Not HTTP at all.
+    status, h, body = raw_exchange(server.port, b"\x16\x03\x01 hello\r\n\r\n")
+    assert status.startswith("HTTP/1.1 400 ")
+    assert h["x-request-id"] and json.loads(body)["error"]["code"] == "invalid_http"
 
 
 def test_request_id_is_echoed_or_made(server):

@@ -211,6 +211,34 @@ TEST_F(HttpServer, RefusesOversizedBodyWith413WithoutReadingIt) {
   EXPECT_EQ(state_.handled.load(), 0);
 }
 
+TEST_F(HttpServer, RefusalsTakeTheHostsBodyAndHeaders) {
+  ServerOptions o;
+  o.limits.max_body_bytes = 1024;
+  int seen_status = 0;
+  std::string seen_id;
+  o.refusal_reply = [&](int status, const Request& partial) {
+    seen_status = status;
+    const std::string* id = find_header(partial.headers, "x-request-id");
+    seen_id = id != nullptr ? *id : "";
+    return RefusalReply{"application/json", R"({"error":"too big"})",
+                        {{"x-request-id", "r-" + seen_id}, {"Content-Length", "999"}}};
+  };
+  start(o);
+  RawClient c(port_);
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nx-request-id: abc\r\nContent-Length: 5000\r\n\r\n");
+  const std::string out = c.recv_count("\r\n\r\n", 1);
+  EXPECT_TRUE(c.wait_closed());
+  EXPECT_EQ(seen_status, 413);
+  EXPECT_EQ(seen_id, "abc");  // the head was parsed: its headers reach the host
+  EXPECT_NE(out.find("HTTP/1.1 413 Content Too Large\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("Content-Type: application/json\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("x-request-id: r-abc\r\n"), std::string::npos) << out;
+  // The server frames the answer itself: the host's Content-Length is dropped.
+  EXPECT_NE(out.find("Content-Length: 19\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("999"), std::string::npos) << out;
+  EXPECT_EQ(state_.handled.load(), 0);
+}
+
 TEST_F(HttpServer, DefaultBodyLimitIsEightMebibytes) {
   start();
   TempDir dir;
