@@ -47,6 +47,18 @@ Reply not_found(const http::Headers& extra, std::string message) {
   return error_reply(extra, {404, ErrorType::kNotFound, std::move(message), "", "unknown_url"});
 }
 
+// 204 with the grants, or 403 with an error object. request_id: the x-request-id header.
+Reply preflight_reply(const Cors& cors, const http::Request& request,
+                      const http::Header& request_id) {
+  http::Headers headers{request_id};
+  const int status = cors.preflight(request, headers);
+  if (status == 204) return Reply{status, std::move(headers), ""};
+  return error_reply(headers, {status, ErrorType::kPermission,
+                               "this origin may not call the API from a browser (CORS_ORIGINS "
+                               "lists the allowed ones)",
+                               "", "origin_not_allowed"});
+}
+
 asio::awaitable<void> send(http::ResponseWriter& w, const Reply& r) {
   co_await w.send(r.status, r.headers, r.body);
 }
@@ -103,9 +115,7 @@ asio::awaitable<void> App::dispatch(std::string_view path, http::Request& reques
                                     http::ResponseWriter& w, const http::Headers& extra,
                                     runtime::RequestSummary& summary) {
   if (Cors::is_preflight(request)) {
-    Reply r;
-    r.headers.push_back(extra.front());  // x-request-id
-    r.status = p_.cors.preflight(request, r.headers);
+    const Reply r = preflight_reply(p_.cors, request, extra.front());
     co_await send(w, r);
   } else if (path == "/v1" || path.rfind("/v1/", 0) == 0) {
     if (path == "/v1/models" && (request.method == "GET" || request.method == "HEAD")) {

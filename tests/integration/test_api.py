@@ -162,10 +162,11 @@ def test_cors_only_for_listed_origins(tmp_path):
                                     "Access-Control-Request-Method": "POST",
                                     "Access-Control-Request-Headers": "x-a;b=c"})
         assert st == 204 and "x-admin-token" in h["access-control-allow-headers"]
-        st, h, _ = request(s.port, "OPTIONS", "/api/providers",
-                           headers={"Origin": "https://evil.example",
-                                    "Access-Control-Request-Method": "GET"})
+        st, h, body = request(s.port, "OPTIONS", "/api/providers",
+                              headers={"Origin": "https://evil.example",
+                                       "Access-Control-Request-Method": "GET"})
         assert "access-control-allow-origin" not in h
+        assert st == 403 and body["error"]["code"] == "origin_not_allowed"
         _, h, _ = s.api("GET", "/api/providers", headers={"Origin": "https://console.example"})
         assert "x-sparouter-group" in h["access-control-expose-headers"]
     finally:
