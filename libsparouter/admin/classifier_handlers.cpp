@@ -40,6 +40,19 @@ Result<RouterConfig> with_classifier(const RouterConfig& draft, const rapidjson:
   return candidate;
 }
 
+// Whether two configurations classify alike: the same classifier, group names and auto models.
+// (Providers, deployments and their health do not change a decision's group.)
+bool classifies_alike(const RouterConfig& a, const RouterConfig& b) {
+  if (!(a.classifier == b.classifier) || a.settings.auto_models != b.settings.auto_models ||
+      a.groups.size() != b.groups.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.groups.size(); ++i) {
+    if (a.groups[i].name != b.groups[i].name) return false;
+  }
+  return true;
+}
+
 std::string decision_json(const Decision& d) {
   return json_text([&](model::JsonWriter& w) {
     const Explanation& e = d.explain;
@@ -111,21 +124,21 @@ Reply test_classifier(Context& ctx, const Call& call) {
                : std::string_view(call.request.body);
   Decision d;
   auto config = doc.FindMember("config");
+  auto state = ctx.store.state();
+  if (!state.ok()) return error_reply(state.error());
+  const RouterConfig& saved = state.value()->config;
   Status s;
-  if (config != doc.MemberEnd() && !config->value.IsNull()) {
-    auto state = ctx.store.state();
-    if (!state.ok()) return error_reply(state.error());
-    Result<RouterConfig> candidate =
-        with_classifier(state.value()->config, config->value, "config");
+  if (config != doc.MemberEnd() && !config->value.IsNull()) {  // an unsaved one
+    Result<RouterConfig> candidate = with_classifier(saved, config->value, "config");
     if (!candidate.ok()) return error_reply(candidate.error());
     s = classify_with(candidate.value(), input, has_text, d);
-  } else if (ctx.router.snapshot() != nullptr) {
+  } else if (const auto applied = ctx.router.snapshot();
+             applied != nullptr && classifies_alike(config_of(*applied), saved)) {
+    // The saved configuration is what runs: the router answers without compiling (training)
+    // anything.
     s = has_text ? ctx.router.classify_text(input, d) : ctx.router.classify(input, d);
-  } else {
-    // Nothing applied yet: the bench tries the stored draft.
-    auto state = ctx.store.state();
-    if (!state.ok()) return error_reply(state.error());
-    s = classify_with(state.value()->config, input, has_text, d);
+  } else {  // saved, not applied (yet)
+    s = classify_with(saved, input, has_text, d);
   }
   if (!s.ok()) return error_reply(s.error());
   return json_reply(200, decision_json(d));

@@ -76,17 +76,22 @@ TEST(Admin_Classifier, TestAgainstTheDraftBeforeAnyApply) {
   EXPECT_FALSE(text.json().HasMember("rule_id"));
 }
 
-TEST(Admin_Classifier, TestAgainstTheAppliedConfigAndAnUnsavedOne) {
+TEST(Admin_Classifier, TestAgainstTheSavedConfigAndAnUnsavedOne) {
   Harness h;
   seed_config(h);
   ASSERT_EQ(h.post("/api/apply").status, 200);
-  // Change the draft: the bench without "config" still answers from what runs.
-  ASSERT_EQ(
-      h.put("/api/classifier/config", R"({"mode":"rules_only","default_group":"code"})").status,
-      200);
   Response applied = h.post("/api/classifier/test", R"({"text":"python please"})");
   ASSERT_EQ(applied.status, 200);
   EXPECT_STREQ(applied.json()["source"].GetString(), "rule");
+  // Save another config without applying it: the bench without "config" answers from the
+  // saved one (API.md: "config" tries an unsaved one).
+  ASSERT_EQ(
+      h.put("/api/classifier/config", R"({"mode":"rules_only","default_group":"code"})").status,
+      200);
+  Response saved = h.post("/api/classifier/test", R"({"text":"python please"})");
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_STREQ(saved.json()["group"].GetString(), "code");
+  EXPECT_STREQ(saved.json()["source"].GetString(), "default");
 
   Response unsaved = h.post("/api/classifier/test",
                             R"({"text":"write a haiku",

@@ -279,7 +279,7 @@ export const en = {
   'bench.promptHint': 'Ctrl+Enter to test.',
   'bench.against': 'Test against',
   'bench.againstEditor': 'this editor (saved and unsaved)',
-  'bench.againstActive': 'the applied configuration',
+  'bench.againstSaved': 'the saved configuration',
   'bench.test': 'Test',
   'bench.testing': 'Testing…',
   'bench.group': 'Group',

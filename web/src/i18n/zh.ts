@@ -281,7 +281,7 @@ export const zh: Record<MessageKey, string> = {
   'bench.promptHint': '按 Ctrl+Enter 测试。',
   'bench.against': '测试对象',
   'bench.againstEditor': '当前编辑器中的配置（含未保存修改）',
-  'bench.againstActive': '已应用的配置',
+  'bench.againstSaved': '已保存的配置',
   'bench.test': '测试',
   'bench.testing': '测试中…',
   'bench.group': '组',

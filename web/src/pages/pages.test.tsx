@@ -29,11 +29,11 @@ describe('TestBench', () => {
     const bars = within(result).getAllByRole('img');
     expect(bars.map((b) => b.getAttribute('aria-label'))).toEqual(['code: 84.0%', 'general: 16.0%']);
   });
-  it('against the applied configuration sends no config', async () => {
+  it('against the saved configuration sends no config', async () => {
     const { calls } = mockFetch({ 'POST /api/classifier/test': json(200, { group: 'general', source: 'default', latency_us: 3 }) });
     const user = userEvent.setup();
     renderWithApp(<TestBench draft={() => config} />);
-    await user.selectOptions(screen.getByLabelText('Test against'), 'active');
+    await user.selectOptions(screen.getByLabelText('Test against'), 'saved');
     await user.type(screen.getByLabelText('Prompt'), 'hi');
     await user.click(screen.getByRole('button', { name: 'Test' }));
     await screen.findByTestId('bench-result');

@@ -82,12 +82,11 @@ function Result({ r }: { r: ClassifierTestResult }) {
 }
 
 /** Tries a prompt against the editor's configuration (sent as `config`, saved or not) or, with
- * no `config`, against what the server runs (the applied snapshot; the stored draft before the
- * first apply). */
+ * no `config`, against the saved one (applied or not). */
 export function TestBench({ draft }: { draft: () => ClassifierConfig }) {
   const t = useT();
   const [text, setText] = useState('');
-  const [against, setAgainst] = useState<'editor' | 'active'>('editor');
+  const [against, setAgainst] = useState<'editor' | 'saved'>('editor');
   const test = useMutation({
     mutationFn: (body: { text: string; config?: ClassifierConfig }) => endpoints.testClassifier(body),
   });
@@ -115,9 +114,9 @@ export function TestBench({ draft }: { draft: () => ClassifierConfig }) {
       <div className="row-between wrap align-end">
         <Field label={t('bench.against')} className="grow">
           {(id, d) => (
-            <select id={id} value={against} onChange={(e) => setAgainst(e.target.value as 'editor' | 'active')} aria-describedby={d}>
+            <select id={id} value={against} onChange={(e) => setAgainst(e.target.value as 'editor' | 'saved')} aria-describedby={d}>
               <option value="editor">{t('bench.againstEditor')}</option>
-              <option value="active">{t('bench.againstActive')}</option>
+              <option value="saved">{t('bench.againstSaved')}</option>
             </select>
           )}
         </Field>
