@@ -12,8 +12,8 @@
 
 #include "admin/admin.hpp"
 #include "app.hpp"
-#include "refusals.hpp"
 #include "http/server.hpp"
+#include "refusals.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/runtime.hpp"
 #include "sparouter/version.h"

@@ -40,6 +40,13 @@ Result<uint64_t> parse_uint(const std::string& name, const std::string& text, ui
   return v;
 }
 
+// A switch: "on" (the default) or "off".
+Result<bool> parse_on_off(const EnvMap& env, const std::string& name) {
+  const std::string v = get(env, name, "on");
+  if (v != "on" && v != "off") return invalid(name, name + " must be \"on\" or \"off\"");
+  return v == "on";
+}
+
 }  // namespace
 
 Result<ServerSettings> read_settings(const EnvMap& env) {
@@ -103,16 +110,12 @@ Result<ServerSettings> read_settings(const EnvMap& env) {
     return invalid(s.tls_cert_file.empty() ? "TLS_CERT_FILE" : "TLS_KEY_FILE",
                    "TLS_CERT_FILE and TLS_KEY_FILE go together");
   }
-  const std::string access_log = get(env, "ACCESS_LOG", "on");
-  if (access_log != "on" && access_log != "off") {
-    return invalid("ACCESS_LOG", "ACCESS_LOG must be \"on\" or \"off\"");
-  }
-  s.access_log = access_log == "on";
-  const std::string malloc_tuning = get(env, "MALLOC_TUNING", "on");
-  if (malloc_tuning != "on" && malloc_tuning != "off") {
-    return invalid("MALLOC_TUNING", "MALLOC_TUNING must be \"on\" or \"off\"");
-  }
-  s.malloc_tuning = malloc_tuning == "on";
+  auto access_log = parse_on_off(env, "ACCESS_LOG");
+  if (!access_log) return access_log.error();
+  s.access_log = *access_log;
+  auto malloc_tuning = parse_on_off(env, "MALLOC_TUNING");
+  if (!malloc_tuning) return malloc_tuning.error();
+  s.malloc_tuning = *malloc_tuning;
   return s;
 }
 
