@@ -10,6 +10,8 @@
 // any other byte, malformed ones included, is part of a word. No byte sequence is an error.
 #pragma once
 
+#include <algorithm>
+#include <cassert>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -52,7 +54,8 @@ enum ByteClass : uint8_t { kSep = 0, kWordByte = 1, kApostrophe = 2, kHigh = 3 }
 struct ByteTable {
   uint8_t cls[256];
   uint8_t fold[256];  // normalised byte
-  constexpr ByteTable() : cls(), fold() {
+  uint8_t word[256];  // fold[b] for an ASCII word byte, else 0 (never a folded byte): one load
+  constexpr ByteTable() : cls(), fold(), word() {
     for (int b = 0; b < 256; ++b) {
       fold[b] = static_cast<uint8_t>(b);
       cls[b] = b >= 0x80 ? kHigh : kSep;
@@ -67,6 +70,7 @@ struct ByteTable {
       }
     }
     cls[static_cast<unsigned char>('\'')] = kApostrophe;
+    for (int b = 0; b < 256; ++b) word[b] = cls[b] == kWordByte ? fold[b] : 0;
   }
 };
 inline constexpr ByteTable kBytes{};
@@ -244,8 +248,10 @@ class FeatureWalker {
   void emit(uint64_t h, FeatureFamily family) { sink_(key_of(h), family); }
 
   // The common case, a run of ASCII word bytes in a held char run, in one tight loop whose
-  // two hash chains stay in registers (the byte path goes through members: about twice the
-  // time). Same effect as word_byte() on each byte.
+  // hash chain stays in a register (the byte path goes through members: about twice the time).
+  // Same effect as word_byte() on each byte. Outside CJK runs a word and its held char run
+  // start together and take the same bytes, so their hashes are equal here: one chain serves
+  // both.
   bool held_span_ready() {
     if (cjk_run_ || char_max_ == 0) return false;
     if (!char_open_) open_char_run();
@@ -253,18 +259,18 @@ class FeatureWalker {
   }
   size_t held_word_span(const unsigned char* p, size_t i, size_t n) {
     using features_detail::kBytes;
-    uint64_t wh = word_hash_;
-    uint64_t rh = run_hash_;
+    assert(word_hash_ == run_hash_);
+    uint64_t h = run_hash_;
     uint32_t len = run_len_;
-    while (i < n && len < kMaxHeldRun && kBytes.cls[p[i]] == features_detail::kWordByte) {
-      const unsigned char f = kBytes.fold[p[i]];
-      wh = (wh ^ f) * 0x100000001B3ULL;
-      rh = (rh ^ f) * 0x100000001B3ULL;
+    const size_t end = std::min(n, i + (kMaxHeldRun - len));
+    for (; i < end; ++i) {
+      const unsigned char f = kBytes.word[p[i]];
+      if (f == 0) break;
+      h = (h ^ f) * 0x100000001B3ULL;
       run_[len++] = f;
-      ++i;
     }
-    word_hash_ = wh;
-    run_hash_ = rh;
+    word_hash_ = h;
+    run_hash_ = h;
     run_len_ = len;
     word_open_ = true;
     return i;
