@@ -4,9 +4,10 @@
 #   sparouter-server: 3 groups, 7 deployments, 20 rules, embedded classifier (hybrid), clients
 #     send model "auto" with ~1 KB bodies (server_config.py sets it up through the admin API)
 #   nginx: proxy_pass to the upstream with keep-alive connections
-# For each: wrk at 32 and 128 connections, at 8 with a new connection per request, and at 32
-# with the group named in the body instead of "auto" (requests/s, p99, CPU per request of the
-# server process); RSS idle and at peak; time to first byte of a streamed answer
+# For each: wrk at 32 and 128 connections, at 8 with a new connection per request, at 32 with
+# the group named in the body instead of "auto", and at 32 with 64 distinct prompts in turn
+# (requests/s, p99, CPU per request of the server process); RSS idle and at peak; time to first
+# byte of a streamed answer
 # (sparouter-fake-upstream as the upstream, ttfb_pairs.py, median of N alternating pairs).
 #
 #   benchmarks/load/bench_server_vs_nginx.sh [build dir]
@@ -14,7 +15,8 @@
 #   scripts/build-pgo.sh build-pgo -DSPAROUTER_BUILD_BENCHMARKS=ON
 #   benchmarks/load/bench_server_vs_nginx.sh build-pgo
 # Environment: DURATION (10 s), ROUNDS (2, alternating order), THREADS (1: server threads and
-#   nginx workers), TTFB_N (200), NGINX, WRK, PIN (1), MALLOC_TUNING (1). Needs nginx-light,
+#   nginx workers), TTFB_N (200), NGINX, WRK, PIN (1), MALLOC_TUNING (1), CLASSIFIER_DATA
+#   (../shared/reference/classifier-data, for the rotating prompts). Needs nginx-light,
 #   wrk, curl, python3.
 # PIN=1 with THREADS=1 on 2+ cores: the proxy under test (sparouter-server or nginx) runs on CPU 1,
 # wrk and the upstreams on CPU 0, so the two proxies never fight the load generator for a core
@@ -33,6 +35,7 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 WRK=${WRK:-wrk}
 PIN=${PIN:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
+CLASSIFIER_DATA=${CLASSIFIER_DATA:-$HERE/../../../shared/reference/classifier-data}
 
 for tool in "$SERVER_BIN" "$FAKE_BIN" "$FIXED_BIN" "$NGINX"; do
   [[ -x $tool ]] || { echo "missing executable: $tool (build with -DSPAROUTER_BUILD_BENCHMARKS=ON)" >&2; exit 2; }
@@ -160,6 +163,26 @@ wrk.headers["Content-Type"] = "application/json"
 local f = io.open("$WORK/$body.json", "rb"); wrk.body = f:read("*a"); f:close()
 LUA
 done
+# 64 distinct ~1 KB prompts sent in turn (rotating_bodies.py says why), when the classifier data
+# of ../shared is there.
+RUNS="32 128 8close 32named"
+if [[ -r $CLASSIFIER_DATA/clinc150_domain.train.jsonl ]]; then
+  python3 "$HERE/rotating_bodies.py" "$CLASSIFIER_DATA" "$WORK/rot.jsonl" 64
+  cat > "$WORK/body_rot.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local bodies = {}
+for line in io.lines("$WORK/rot.jsonl") do bodies[#bodies + 1] = line end
+local i = 0
+request = function()
+  i = i % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[i])
+end
+LUA
+  RUNS="$RUNS 32rot"
+else
+  echo "no classifier data in $CLASSIFIER_DATA: the 32rot row is left out" >&2
+fi
 
 HZ=$(getconf CLK_TCK)
 # Wake-ups of other tasks the proxy causes per request (perf's sched:sched_waking, when perf can
@@ -206,13 +229,15 @@ printf "%-6s %-10s %11s %9s %11s %8s %9s  %s\n" conns server "requests/s" "p99 m
 # set-up and teardown cost, which the time-to-first-byte comparison below pays on every sample.
 # "32named": c=32 with the group named in the body ("general"), so sparouter skips its rules and
 # classifier: what the host costs, and so what the routing decision costs in the 32 row.
-for run in 32 128 8close 32named; do
+for run in $RUNS; do
   c=${run%close}
   c=${c%named}
+  c=${c%rot}
   extra=()
   [[ $run == *close ]] && extra=(-H "Connection: close")
   SCRIPT="$WORK/body.lua"
   [[ $run == *named ]] && SCRIPT="$WORK/body_named.lua"
+  [[ $run == *rot ]] && SCRIPT="$WORK/body_rot.lua"
   declare -A REQ=( [sparouter]=0 [nginx]=0 ) CPU=( [sparouter]=0 [nginx]=0 ) P99=( [sparouter]=0 [nginx]=0 ) ERR=( [sparouter]="" [nginx]="" )
   declare -A WAKE=( [sparouter]=0 [nginx]=0 )
   for round in $(seq "$ROUNDS"); do
@@ -238,6 +263,8 @@ for run in 32 128 8close 32named; do
   awk -v sr="$rps" -v ng="$NG_RPS" -v sc="$cpu_us" -v nc="$NG_CPU" -v sp="${P99[sparouter]}" -v np="$NG_P99" -v run="$run" 'BEGIN {
     if (run ~ /close$/)
       printf "  %s ratios sparouter/nginx: requests/s %.2fx, cpu/request %.2fx, p99 %.2fx (a new connection per request: no goal of its own)\n", run, sr/ng, sc/nc, sp/np
+    else if (run ~ /rot$/)
+      printf "  %s ratios sparouter/nginx: requests/s %.2fx, cpu/request %.2fx, p99 %.2fx (64 distinct prompts in turn: the decision on text it has not just seen; no goal of its own)\n", run, sr/ng, sc/nc, sp/np
     else if (run ~ /named$/)
       printf "  %s ratios sparouter/nginx: requests/s %.2fx, cpu/request %.2fx, p99 %.2fx (group named in the body, no routing decision: no goal of its own)\n", run, sr/ng, sc/nc, sp/np
     else
