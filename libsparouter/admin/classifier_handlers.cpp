@@ -33,6 +33,17 @@ Error relative_to(Error e, std::string_view body_path) {
 // and training need the compiler: the store's validation does not see them).
 Result<RouterConfig> with_classifier(const RouterConfig& draft, const rapidjson::Value& v,
                                      const std::string& body_path) {
+  // A config is replaced whole: one without its mode or default group is a mistake (API.md: a
+  // missing required field is a 400), not a request to reset them.
+  for (const char* field : {"mode", "default_group"}) {
+    const std::string param = body_path.empty() ? field : body_path + "." + field;
+    if (!v.IsObject()) break;  // decode() names the wrong type
+    auto it = v.FindMember(field);
+    if (it == v.MemberEnd() || it->value.IsNull() ||
+        (it->value.IsString() && it->value.GetStringLength() == 0)) {
+      return invalid(param, param + " is required");
+    }
+  }
   RouterConfig candidate = draft;
   candidate.classifier = ClassifierConfig{};
   if (Status s = model::decode(v, body_path, candidate.classifier); !s.ok()) return s;

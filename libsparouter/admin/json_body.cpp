@@ -27,7 +27,9 @@ std::optional<Reply> read_json_object(const http::Request& req, rapidjson::Docum
                                          "", "unsupported_media_type"});
   }
   if (req.body.empty()) return invalid_reply("", "a JSON body is required");
-  doc.Parse(req.body.data(), req.body.size());
+  // API.md: UTF-8 in and out. Without the check, a stray byte would be stored, sent back in
+  // lists no JSON decoder accepts, and refused only later, by apply.
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(req.body.data(), req.body.size());
   if (doc.HasParseError()) {
     return error_reply(runtime::ApiError{400, runtime::ErrorType::kInvalidRequest,
                                          std::string("the body is not valid JSON: ") +
@@ -57,11 +59,10 @@ bool PatchReader::has(const char* key) const {
   return object_.IsObject() && object_.HasMember(key);
 }
 
-const rapidjson::Value* PatchReader::find(const char* key, bool keep_null) const {
+const rapidjson::Value* PatchReader::find(const char* key) const {
   if (!status_.ok() || !object_.IsObject()) return nullptr;
   auto it = object_.FindMember(key);
   if (it == object_.MemberEnd()) return nullptr;
-  if (it->value.IsNull() && !keep_null) return nullptr;
   return &it->value;
 }
 
@@ -82,7 +83,7 @@ void PatchReader::str(const char* key, std::optional<std::string>& out) {
 }
 
 void PatchReader::nullable_str(const char* key, std::optional<std::optional<std::string>>& out) {
-  const rapidjson::Value* v = find(key, true);
+  const rapidjson::Value* v = find(key);
   if (v == nullptr) return;
   if (v->IsNull()) {
     out.emplace(std::nullopt);
@@ -108,7 +109,7 @@ void PatchReader::integer(const char* key, std::optional<int64_t>& out) {
 }
 
 void PatchReader::nullable_integer(const char* key, std::optional<std::optional<int64_t>>& out) {
-  const rapidjson::Value* v = find(key, true);
+  const rapidjson::Value* v = find(key);
   if (v == nullptr) return;
   if (v->IsNull()) {
     out.emplace(std::nullopt);

@@ -20,9 +20,10 @@ namespace sparouter::admin {
 // the body is not JSON or not an object.
 std::optional<Reply> read_json_object(const http::Request& req, rapidjson::Document& doc);
 
-// Reads optional fields of one object. Null counts as absent, except for the nullable readers
-// (nullopt: absent; a present nullopt: null). A wrong type records the first error, naming the
-// field (prefixed by `path`).
+// Reads optional fields of one object: absent leaves `out` empty; null is a value only for the
+// nullable readers (a present nullopt), elsewhere a wrong type (API.md: 400), so that a null
+// never passes for "keep" or "clear" by accident. A wrong type records the first error, naming
+// the field (prefixed by `path`).
 class PatchReader {
  public:
   explicit PatchReader(const rapidjson::Value& object, std::string path = "");
@@ -43,8 +44,8 @@ class PatchReader {
   std::string path_of(const char* key) const;
 
  private:
-  // The member, or nullptr when absent (or null, unless `keep_null`).
-  const rapidjson::Value* find(const char* key, bool keep_null = false) const;
+  // The member, or nullptr when absent.
+  const rapidjson::Value* find(const char* key) const;
   void wrong_type(const char* key, const char* expected, const rapidjson::Value& got);
 
   const rapidjson::Value& object_;

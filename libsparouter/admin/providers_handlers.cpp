@@ -58,14 +58,12 @@ Status decode_provider_patch(const rapidjson::Value& body, ProviderPatch& out) {
   }
   r.str("base_url", out.base_url);
   r.nullable_str("api_version", out.api_version);
-  // Absent keeps the key; "" (or null) clears it.
-  std::optional<std::optional<std::string>> key;
-  r.nullable_str("api_key", key);
-  if (key) out.api_key = key->value_or("");
+  // Absent keeps the key; "" clears it; null is refused rather than read as either.
+  r.str("api_key", out.api_key);
   r.boolean("enabled", out.enabled);
   if (!r.ok()) return r.status();
   auto models = body.FindMember("models");
-  if (models != body.MemberEnd() && !models->value.IsNull()) {
+  if (models != body.MemberEnd()) {
     return read_model_ids(models->value, "models", out.models);
   }
   return {};

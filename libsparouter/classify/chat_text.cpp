@@ -281,6 +281,9 @@ Status ChatParser::Impl::parse(std::string_view body, ChatText& out, bool requir
   if (doc.current_location().get(rest) == simdjson::SUCCESS) return not_object();
   if (!have_model && require_model) return invalid("model", "model is required");
   if (!have_messages) return invalid("messages", "messages is required");
+  // As OpenAI: a chat needs at least one message (an empty one would go upstream to fail
+  // there, or be classified as nothing at all).
+  if (out.message_count == 0) return invalid("messages", "messages must not be empty");
   return {};
 }
 

@@ -90,6 +90,11 @@ Status validate_groups(const RouterConfig& c) {
       std::string fat = json_path(json_path(at, "fallbacks"), f);
       if (fb == g.name) return invalid(fat, "group " + quoted(g.name) + " cannot fall back to itself");
       if (!names.count(fb)) return invalid(fat, "unknown fallback group " + quoted(fb));
+      for (size_t e = 0; e < f; ++e) {
+        if (g.fallbacks[e] == fb) {
+          return invalid(fat, "fallbacks name group " + quoted(fb) + " twice");
+        }
+      }
     }
     for (size_t d = 0; d < g.deployments.size(); ++d) {
       const Deployment& dep = g.deployments[d];
@@ -168,7 +173,10 @@ Status validate_classifier(const RouterConfig& c) {
       return invalid(json_path(at, "group"), "group " + quoted(l.group) + " is labelled twice");
     }
   }
-  if (spec.type == ClassifierType::kLlm && cc.mode != ClassifierMode::kRulesOnly) {
+  // Checked whenever it is set, not only while the judge is in use: a later switch to "llm"
+  // must not find it pointing nowhere.
+  if (!spec.llm.group.empty() ||
+      (spec.type == ClassifierType::kLlm && cc.mode != ClassifierMode::kRulesOnly)) {
     if (!groups.count(spec.llm.group)) {
       return invalid("classifier.classifier.llm.group", "unknown group " + quoted(spec.llm.group));
     }

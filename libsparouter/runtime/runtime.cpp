@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/text.hpp"
 #include "crypto/ct_compare.hpp"
 #include "runtime/chat_state.hpp"
 #include "runtime/api_error.hpp"
@@ -318,6 +319,33 @@ asio::awaitable<void> Runtime::list_models(http::Request& req, http::ResponseWri
   const std::string body = models_list_json(snapshot ? &config_of(*snapshot) : nullptr);
   summary.status = 200;
   co_await send_json(w, 200, extra_headers, none, body);
+}
+
+asio::awaitable<void> Runtime::retrieve_model(http::Request& req, http::ResponseWriter& w,
+                                              const http::Headers& extra_headers,
+                                              RequestSummary& summary, std::string id) {
+  summary = RequestSummary{};
+  const http::Headers none;
+  const std::shared_ptr<const Snapshot> snapshot = impl_->router.snapshot();
+  std::optional<ApiError> error;
+  std::optional<std::string> body;
+  if (!authorized(req)) {
+    error = unauthorized();
+  } else if (body = model_json(snapshot ? &config_of(*snapshot) : nullptr, id); !body) {
+    error = ApiError{404, ErrorType::kNotFound,
+                     "The model " + quoted(id) + " does not exist: it is neither a group nor an "
+                     "auto model name",
+                     "model", "model_not_found"};
+  }
+  if (error) {
+    summary.status = error->status;
+    summary.error_code = error->code;
+    const http::Headers more = error_headers(*error);
+    co_await send_error(w, extra_headers, more, *error);
+    co_return;
+  }
+  summary.status = 200;
+  co_await send_json(w, 200, extra_headers, none, *body);
 }
 
 }  // namespace sparouter::runtime

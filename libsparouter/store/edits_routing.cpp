@@ -85,7 +85,10 @@ Status delete_group(RouterConfig& c, std::string_view name) {
   if (find_group(c, name) == nullptr) return group_not_found(name);
   std::vector<std::string> refs = group_references(c, name);
   if (!refs.empty()) return still_referenced("group " + quoted(name), refs);
-  // Its deployments go with it.
+  // Its deployments go with it, and so does its label: examples of a group that no longer
+  // exists would only make the next apply fail.
+  std::erase_if(c.classifier.classifier.labels,
+                [&](const LabelExamples& l) { return l.group == name; });
   std::erase_if(c.groups, [&](const Group& g) { return g.name == name; });
   return {};
 }

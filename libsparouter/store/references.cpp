@@ -38,12 +38,10 @@ std::vector<std::string> group_references(const RouterConfig& c, std::string_vie
     if (r.target_group == name) refs.push_back("rule " + quoted(r.id));
   }
   if (cc.default_group == name) refs.push_back("the classifier's default_group");
-  for (const auto& l : cc.classifier.labels) {
-    if (l.group == name) refs.push_back("the classifier's labels");
-  }
-  // validate() checks the judge's group only when the judge is in use; so does this.
-  if (cc.classifier.type == ClassifierType::kLlm && cc.mode != ClassifierMode::kRulesOnly &&
-      cc.classifier.llm.group == name) {
+  // The classifier's labels do not hold a group: delete_group() takes its label with it (API.md
+  // names rules, the default group and fallbacks). The judge's group does: validate() refuses
+  // an llm.group that names no group.
+  if (!cc.classifier.llm.group.empty() && cc.classifier.llm.group == name) {
     refs.push_back("the classifier's llm.group");
   }
   for (const auto& g : c.groups) {

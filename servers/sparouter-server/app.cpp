@@ -1,10 +1,12 @@
 #include "app.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "access_log.hpp"
+#include "admin/target.hpp"
 #include "recording_writer.hpp"
 #include "request_id.hpp"
 #include "runtime/api_error.hpp"
@@ -118,11 +120,20 @@ asio::awaitable<void> App::dispatch(std::string_view path, http::Request& reques
     const Reply r = preflight_reply(p_.cors, request, extra.front());
     co_await send(w, r);
   } else if (path == "/v1" || path.rfind("/v1/", 0) == 0) {
-    if (path == "/v1/models" && (request.method == "GET" || request.method == "HEAD")) {
+    const bool get = request.method == "GET" || request.method == "HEAD";
+    const std::string_view one_model =
+        path.rfind("/v1/models/", 0) == 0 ? path.substr(11) : std::string_view();
+    std::optional<std::string> model_id;
+    if (!one_model.empty() && one_model.find('/') == std::string_view::npos) {
+      model_id = admin::percent_decode(one_model, false);
+    }
+    if (path == "/v1/models" && get) {
       co_await p_.runtime.list_models(request, w, extra, summary);
+    } else if (model_id && get) {
+      co_await p_.runtime.retrieve_model(request, w, extra, summary, std::move(*model_id));
     } else {
       const Reply r = path == "/v1/chat/completions" ? method_not_allowed(extra, "POST")
-                      : path == "/v1/models"
+                      : path == "/v1/models" || model_id
                           ? method_not_allowed(extra, "GET")
                           : not_found(extra,
                                       "unknown endpoint; this router serves "

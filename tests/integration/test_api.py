@@ -100,6 +100,11 @@ def test_chat_errors_use_the_error_object(server, fakes):
     assert st == 415
     st, _, body = request(server.port, "GET", "/v1/chat/completions")
     assert st == 405
+    # As OpenAI: a chat needs at least one message.
+    st, _, body = request(server.port, "POST", "/v1/chat/completions",
+                          raw=b'{"model":"general","messages":[]}',
+                          headers={"Content-Type": "application/json"})
+    assert st == 400 and body["error"]["param"] == "messages", body
 
 
 def raw_exchange(port, data):

@@ -222,3 +222,13 @@ def test_models_lists_groups_and_auto(server, fakes):
     assert st == 200
     ids = {m["id"] for m in body["data"]}
     assert {"general", "code", "auto"} <= ids
+    # One model, as OpenAI's GET /v1/models/{model} (the SDKs' models.retrieve()).
+    st, _, body = harness.request(server.port, "GET", "/v1/models/code")
+    assert st == 200, body
+    assert body == {"id": "code", "object": "model", "created": 0, "owned_by": "sparouter"}
+    st, _, body = harness.request(server.port, "GET", "/v1/models/auto")
+    assert st == 200 and body["id"] == "auto"
+    st, _, body = harness.request(server.port, "GET", "/v1/models/nope")
+    assert st == 404 and body["error"]["code"] == "model_not_found", body
+    st, _, body = harness.request(server.port, "DELETE", "/v1/models/code")
+    assert st == 405, body

@@ -121,6 +121,11 @@ struct Response {
     if (!d.IsObject() || !d.HasMember("error") || !d["error"]["message"].IsString()) return "";
     return d["error"]["message"].GetString();
   }
+  std::string error_code() const {
+    auto d = json();
+    if (!d.IsObject() || !d.HasMember("error") || !d["error"]["code"].IsString()) return "";
+    return d["error"]["code"].GetString();
+  }
 };
 
 // Blocking HTTP calls from the test thread, through the library's own client.

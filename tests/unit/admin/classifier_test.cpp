@@ -48,9 +48,23 @@ TEST(Admin_Classifier, PutRefusesBadConfigAndChangesNothing) {
                                  "classifier":{"threshold":1.5}})");
   EXPECT_EQ(threshold.status, 400);
   EXPECT_EQ(threshold.error_param(), "classifier.threshold");
-  Response mode = h.put("/api/classifier/config", R"({"mode":"sometimes"})");
+  Response mode =
+      h.put("/api/classifier/config", R"({"mode":"sometimes","default_group":"general"})");
   EXPECT_EQ(mode.status, 400);
   EXPECT_EQ(mode.error_param(), "mode");
+  // A config is replaced whole: its mode and default group are required, not reset.
+  Response empty = h.put("/api/classifier/config", "{}");
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_EQ(empty.error_param(), "mode");
+  Response no_default = h.put("/api/classifier/config", R"({"mode":"hybrid"})");
+  EXPECT_EQ(no_default.status, 400);
+  EXPECT_EQ(no_default.error_param(), "default_group");
+  // The judge's group is checked even while the embedded classifier is in use.
+  Response judge = h.put("/api/classifier/config",
+                         R"({"mode":"hybrid","default_group":"general","classifier":{
+                             "type":"embedded","llm":{"group":"nope","prompt":"p"}}})");
+  EXPECT_EQ(judge.status, 400);
+  EXPECT_EQ(judge.error_param(), "classifier.llm.group");
   EXPECT_EQ(h.get("/api/classifier/config").body, before);
 }
 

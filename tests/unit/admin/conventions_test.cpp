@@ -160,6 +160,15 @@ TEST(Admin_Conventions, BodyChecks) {
   Response kind = h.post("/api/providers", R"({"name":"a","kind":"nope","base_url":"http://x"})");
   EXPECT_EQ(kind.status, 400);
   EXPECT_EQ(kind.error_param(), "kind");
+  // Null is a wrong type where a field is not nullable, not "absent".
+  Response null_name = h.post("/api/routing/groups", R"({"name":"g","description":null})");
+  EXPECT_EQ(null_name.status, 400);
+  EXPECT_EQ(null_name.error_param(), "description");
+  // UTF-8 in: a stray byte is refused here rather than stored and refused by apply.
+  Response latin1 = h.post("/api/routing/groups", "{\"name\":\"g\",\"description\":\"caf\xe9\"}");
+  EXPECT_EQ(latin1.status, 400);
+  EXPECT_EQ(latin1.error_code(), "invalid_json");
+  EXPECT_EQ(h.get("/api/routing/groups").json()["groups"].Size(), 0u);
 }
 
 TEST(Admin_Conventions, OversizedBodyIs413) {

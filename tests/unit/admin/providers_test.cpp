@@ -108,6 +108,13 @@ TEST(Admin_Providers, UpdateKeepsOrClearsTheKey) {
   ASSERT_TRUE(h.store().with_api_key("p1", [&](std::string_view key) { opened = key; }).ok());
   EXPECT_EQ(opened, "sk-other-key-0000000000000");
 
+  // Null neither keeps nor clears: a client that sends unset fields as null must not lose the
+  // key without noticing.
+  Response null_key = h.put("/api/providers/p1", R"({"api_key":null})");
+  EXPECT_EQ(null_key.status, 400);
+  EXPECT_EQ(null_key.error_param(), "api_key");
+  EXPECT_TRUE(h.get("/api/providers/p1").json()["has_api_key"].GetBool());
+
   Response cleared = h.put("/api/providers/p1", R"({"api_key":""})");
   ASSERT_EQ(cleared.status, 200);
   EXPECT_FALSE(cleared.json()["has_api_key"].GetBool());

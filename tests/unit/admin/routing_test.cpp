@@ -51,6 +51,9 @@ TEST(Admin_Routing, GroupValidation) {
   EXPECT_EQ(h.post("/api/routing/groups", R"({})").error_param(), "name");
   EXPECT_EQ(h.post("/api/routing/groups", R"({"name":"c","fallbacks":"a"})").error_param(),
             "fallbacks");
+  Response twice = h.post("/api/routing/groups", R"({"name":"c","fallbacks":["a","b","a"]})");
+  EXPECT_EQ(twice.status, 400);
+  EXPECT_EQ(twice.error_param(), "fallbacks[2]");
 }
 
 TEST(Admin_Routing, GroupDeleteRefusedWhileReferenced) {
@@ -65,6 +68,23 @@ TEST(Admin_Routing, GroupDeleteRefusedWhileReferenced) {
   Response rule = h.del("/api/routing/groups/code");
   EXPECT_EQ(rule.status, 409);
   EXPECT_NE(rule.error_message().find("py"), std::string::npos);
+}
+
+TEST(Admin_Routing, GroupDeleteTakesItsClassifierLabel) {
+  Harness h;
+  seed_config(h);
+  ASSERT_EQ(h.post("/api/routing/groups", R"({"name":"travel"})").status, 201);
+  ASSERT_EQ(h.put("/api/classifier/config",
+                  R"({"mode":"hybrid","default_group":"general","classifier":{"labels":[
+                      {"group":"general","examples":["hello there"]},
+                      {"group":"travel","examples":["book a flight to rome"]}]}})")
+                .status,
+            200);
+  Response r = h.del("/api/routing/groups/travel");  // API.md: labels do not hold a group
+  EXPECT_EQ(r.status, 204) << r.body;
+  auto labels = h.get("/api/classifier/config").json()["classifier"]["labels"].GetArray();
+  ASSERT_EQ(labels.Size(), 1u);
+  EXPECT_STREQ(labels[0]["group"].GetString(), "general");
 }
 
 TEST(Admin_Routing, DeploymentCrudAndWarnings) {

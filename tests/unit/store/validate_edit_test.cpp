@@ -72,8 +72,12 @@ TEST(StoreReferences, ListsWhoNamesAGroup) {
   EXPECT_EQ(refs[0], "rule \"r1\"");
   EXPECT_EQ(refs[1], "the classifier's llm.group");
   EXPECT_EQ(refs[2], "the fallbacks of group \"h\"");
-  c.classifier.mode = ClassifierMode::kRulesOnly;  // the judge is not in use any more
+  c.classifier.mode = ClassifierMode::kRulesOnly;  // not in use, the judge's group still holds
+  EXPECT_EQ(group_references(c, "g").size(), 3u);
+  c.classifier.classifier.llm.group.clear();
   EXPECT_EQ(group_references(c, "g").size(), 2u);
+  c.classifier.classifier.labels.push_back(LabelExamples{"g", {"an example"}});
+  EXPECT_EQ(group_references(c, "g").size(), 2u);  // a label goes with its group
   EXPECT_EQ(provider_references(c, "a").size(), 2u);
   EXPECT_TRUE(provider_references(c, "b").empty());
 }
