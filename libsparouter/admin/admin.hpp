@@ -48,6 +48,9 @@ struct AdminOptions {
   http::ClientOptions client;  // TLS settings for provider calls (timeouts are overridden)
   size_t max_body_bytes = 4 * 1024 * 1024;  // larger bodies: 413
   std::function<std::string()> now;         // RFC 3339 UTC; null: the system clock
+  // The test bench's LLM judge (Runtime::judge): completes a decision whose judge_pending is
+  // set. Null: the bench answers such a decision with "judge_pending" and no group.
+  std::function<asio::awaitable<Status>(Decision&)> judge;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();  // uptime
 };
 

@@ -82,7 +82,7 @@ std::string decision_json(const Decision& d) {
       }
       w.EndObject();
     }
-    // An LLM judge would be asked next; the bench does not call models.
+    // An LLM judge would be asked next (a host that wires no judge into AdminOptions).
     if (d.judge_pending) {
       w.Key("judge_pending"), w.Bool(true);
       w.Key("judge_group"), write_str(w, d.judge_group);
@@ -90,6 +90,47 @@ std::string decision_json(const Decision& d) {
     w.Key("latency_us"), w.Int64(d.explain.latency_us);
     w.EndObject();
   });
+}
+
+// The bench's decision for the body of `call` into `d`: the answer to send, unless `d` waits
+// for the LLM judge (a 200 with judge_pending set).
+Reply classify_for_test(Context& ctx, const Call& call, Decision& d) {
+  rapidjson::Document doc;
+  if (auto bad = read_json_object(call.request, doc)) return *bad;
+  auto text = doc.FindMember("text");
+  auto messages = doc.FindMember("messages");
+  const bool has_text = text != doc.MemberEnd() && !text->value.IsNull();
+  const bool has_messages = messages != doc.MemberEnd() && !messages->value.IsNull();
+  if (has_text && !text->value.IsString()) return invalid_reply("text", "text must be a string");
+  if (has_messages && !messages->value.IsArray()) {
+    return invalid_reply("messages", "messages must be an array of chat messages");
+  }
+  if (!has_text && !has_messages) {
+    return invalid_reply("messages", "messages (a chat) or text is required");
+  }
+  // With messages, the body itself is the chat the router parses (other fields are ignored).
+  const std::string_view input =
+      has_text ? std::string_view(text->value.GetString(), text->value.GetStringLength())
+               : std::string_view(call.request.body);
+  auto config = doc.FindMember("config");
+  auto state = ctx.store.state();
+  if (!state.ok()) return error_reply(state.error());
+  const RouterConfig& saved = state.value()->config;
+  Status s;
+  if (config != doc.MemberEnd() && !config->value.IsNull()) {  // an unsaved one
+    Result<RouterConfig> candidate = with_classifier(saved, config->value, "config");
+    if (!candidate.ok()) return error_reply(candidate.error());
+    s = classify_with(candidate.value(), input, has_text, d);
+  } else if (const auto applied = ctx.router.snapshot();
+             applied != nullptr && classifies_alike(config_of(*applied), saved)) {
+    // The saved configuration is what runs: the router answers without compiling (training)
+    // anything.
+    s = has_text ? ctx.router.classify_text(input, d) : ctx.router.classify(input, d);
+  } else {  // saved, not applied (yet)
+    s = classify_with(saved, input, has_text, d);
+  }
+  if (!s.ok()) return error_reply(s.error());
+  return json_reply(200, decision_json(d));
 }
 
 }  // namespace
@@ -115,44 +156,13 @@ Reply put_classifier(Context& ctx, const Call& call) {
   return json_reply(200, to_json_text(after.value()->config.classifier));
 }
 
-Reply test_classifier(Context& ctx, const Call& call) {
-  rapidjson::Document doc;
-  if (auto bad = read_json_object(call.request, doc)) return *bad;
-  auto text = doc.FindMember("text");
-  auto messages = doc.FindMember("messages");
-  const bool has_text = text != doc.MemberEnd() && !text->value.IsNull();
-  const bool has_messages = messages != doc.MemberEnd() && !messages->value.IsNull();
-  if (has_text && !text->value.IsString()) return invalid_reply("text", "text must be a string");
-  if (has_messages && !messages->value.IsArray()) {
-    return invalid_reply("messages", "messages must be an array of chat messages");
-  }
-  if (!has_text && !has_messages) {
-    return invalid_reply("messages", "messages (a chat) or text is required");
-  }
-  // With messages, the body itself is the chat the router parses (other fields are ignored).
-  const std::string_view input =
-      has_text ? std::string_view(text->value.GetString(), text->value.GetStringLength())
-               : std::string_view(call.request.body);
+asio::awaitable<Reply> test_classifier(Context& ctx, const Call& call) {
   Decision d;
-  auto config = doc.FindMember("config");
-  auto state = ctx.store.state();
-  if (!state.ok()) return error_reply(state.error());
-  const RouterConfig& saved = state.value()->config;
-  Status s;
-  if (config != doc.MemberEnd() && !config->value.IsNull()) {  // an unsaved one
-    Result<RouterConfig> candidate = with_classifier(saved, config->value, "config");
-    if (!candidate.ok()) return error_reply(candidate.error());
-    s = classify_with(candidate.value(), input, has_text, d);
-  } else if (const auto applied = ctx.router.snapshot();
-             applied != nullptr && classifies_alike(config_of(*applied), saved)) {
-    // The saved configuration is what runs: the router answers without compiling (training)
-    // anything.
-    s = has_text ? ctx.router.classify_text(input, d) : ctx.router.classify(input, d);
-  } else {  // saved, not applied (yet)
-    s = classify_with(saved, input, has_text, d);
-  }
-  if (!s.ok()) return error_reply(s.error());
-  return json_reply(200, decision_json(d));
+  Reply first = classify_for_test(ctx, call, d);
+  if (first.status != 200 || !d.judge_pending || !ctx.options.judge) co_return first;
+  // The "llm" classifier: its model is asked as a chat would ask it.
+  if (Status s = co_await ctx.options.judge(d); !s.ok()) co_return error_reply(s.error());
+  co_return json_reply(200, decision_json(d));
 }
 
 }  // namespace sparouter::admin

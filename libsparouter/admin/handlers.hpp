@@ -46,7 +46,7 @@ Reply delete_deployment(Context& ctx, const Call& call);
 // classifier_handlers.cpp
 Reply get_classifier(Context& ctx, const Call& call);
 Reply put_classifier(Context& ctx, const Call& call);
-Reply test_classifier(Context& ctx, const Call& call);
+asio::awaitable<Reply> test_classifier(Context& ctx, const Call& call);
 
 // settings_handlers.cpp
 Reply get_settings(Context& ctx, const Call& call);

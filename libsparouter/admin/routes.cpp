@@ -29,7 +29,7 @@ constexpr std::array kRoutes{
     Route{"DELETE", "/api/routing/deployments/{}", delete_deployment},
     Route{"GET", "/api/classifier/config", get_classifier},
     Route{"PUT", "/api/classifier/config", put_classifier},
-    Route{"POST", "/api/classifier/test", test_classifier},
+    Route{"POST", "/api/classifier/test", nullptr, test_classifier},
     Route{"GET", "/api/settings", get_settings},
     Route{"PUT", "/api/settings", put_settings},
     Route{"POST", "/api/generate", generate},

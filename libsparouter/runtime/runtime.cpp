@@ -127,12 +127,17 @@ struct Runtime::Impl {
   std::optional<ApiError> route(std::string_view body, const asio::any_io_executor& executor,
                                 Decision& decision, ChatTarget& target) {
     if (Status st = router.route(body, decision); !st.ok()) return route_error(st.error());
+    return target_for(config_of(*decision.snapshot).settings, executor, target);
+  }
+
+  // This worker's Client, the keys, and direct or LiteLLM (the applied settings win over the
+  // environment).
+  std::optional<ApiError> target_for(const Settings& settings,
+                                     const asio::any_io_executor& executor, ChatTarget& target) {
     auto got_client = client_for(executor);
     if (!got_client) return api_error_from(got_client.error());
     target.client = std::move(got_client.value());
     target.credentials = current_credentials();
-    // Direct, or LiteLLM (the applied settings win over the environment).
-    const Settings& settings = config_of(*decision.snapshot).settings;
     target.timeout_ms = settings.timeout_ms;
     target.litellm = settings.upstream_mode == "litellm" || options.upstream_mode == "litellm";
     if (!target.litellm) return std::nullopt;
@@ -230,6 +235,14 @@ asio::awaitable<std::optional<ApiError>> ask_judge(Router& router, ForwardEnv& e
   co_return std::nullopt;
 }
 
+// An ApiError as a Status (the judge for the admin's test bench), its code kept where it has one.
+Status status_of(const ApiError& e) {
+  const Code code = e.status == 404   ? Code::kNotFound
+                    : e.status >= 500 ? Code::kUnavailable
+                                      : Code::kInvalid;
+  return Error{code, e.message, e.param};
+}
+
 // The 401 of both /v1 endpoints; error_headers() adds its WWW-Authenticate.
 ApiError unauthorized() {
   return ApiError{401, ErrorType::kAuthentication,
@@ -319,6 +332,25 @@ asio::awaitable<void> Runtime::list_models(http::Request& req, http::ResponseWri
   const std::string body = models_list_json(snapshot ? &config_of(*snapshot) : nullptr);
   summary.status = 200;
   co_await send_json(w, 200, extra_headers, none, body);
+}
+
+asio::awaitable<Status> Runtime::judge(Decision& decision) {
+  Impl& im = *impl_;
+  if (!decision.judge_pending) co_return Status{};
+  const std::shared_ptr<const Snapshot> applied = im.router.snapshot();
+  if (applied == nullptr) {
+    co_return Error{Code::kUnavailable,
+                    "the LLM judge is a model of the applied configuration, and none is applied",
+                    ""};
+  }
+  ChatTarget target;
+  if (auto e = im.target_for(config_of(*applied).settings, co_await asio::this_coro::executor,
+                             target)) {
+    co_return status_of(*e);
+  }
+  ForwardEnv env{im.router, im.metrics, *target.client, target.credentials.get(), 64u << 20};
+  if (auto e = co_await ask_judge(im.router, env, target, decision, "")) co_return status_of(*e);
+  co_return Status{};
 }
 
 asio::awaitable<void> Runtime::retrieve_model(http::Request& req, http::ResponseWriter& w,

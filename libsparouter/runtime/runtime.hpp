@@ -93,6 +93,11 @@ class Runtime {
   // GET /v1/models: the applied groups plus every auto model name, OpenAI's list shape.
   asio::awaitable<void> list_models(http::Request& req, http::ResponseWriter& w,
                                     const http::Headers& extra_headers, RequestSummary& summary);
+  // Completes a decision whose judge_pending is set (the "llm" classifier) by asking the judge
+  // group's model of the applied configuration, as a chat would: for the admin's test bench.
+  // Its verdict, or the default group when the judge fails (Router::resolve_judge). Runs on a
+  // worker's executor.
+  asio::awaitable<Status> judge(Decision& decision);
   // GET /v1/models/{model} (`id` already decoded): one of the list's models, or 404
   // model_not_found as for an unknown model in a chat.
   asio::awaitable<void> retrieve_model(http::Request& req, http::ResponseWriter& w,

@@ -101,6 +101,8 @@ int serve(ServerSettings s) {
   // The parser refuses larger bodies first (refusals.cpp answers them); this check is for
   // hosts whose parser allows more.
   ao.max_body_bytes = http::ParserLimits{}.max_body_bytes;
+  // The test bench asks the "llm" classifier's model as a chat would.
+  ao.judge = [&runtime](Decision& d) { return runtime.judge(d); };
   admin::Admin admin(*store, router,
                      [&runtime](runtime::CredentialsPtr c) { runtime.set_credentials(std::move(c)); },
                      ao);

@@ -232,3 +232,30 @@ def test_models_lists_groups_and_auto(server, fakes):
     assert st == 404 and body["error"]["code"] == "model_not_found", body
     st, _, body = harness.request(server.port, "DELETE", "/v1/models/code")
     assert st == 405, body
+
+
+def test_llm_classifier_routes_and_the_test_bench_asks_it_too(server, fakes):
+    # fakes[2] plays the judge; its answer picks the label.
+    setup_routing(server, fakes, {"general": [(0, 1, 0)], "code": [(1, 1, 0)],
+                                  "judges": [(2, 1, 0)]})
+    st, _, body = server.api("PUT", "/api/classifier/config", {
+        "mode": "classifier_only", "default_group": "general", "rules": [],
+        "classifier": {"type": "llm", "threshold": 0.5,
+                       "labels": [{"group": "general", "examples": ["hello there"]},
+                                  {"group": "code", "examples": ["fix my loop"]}],
+                       "llm": {"group": "judges", "prompt": "pick one", "timeout_ms": 3000}}})
+    assert st == 200, body
+    st, _, body = server.api("POST", "/api/apply")
+    assert st == 200, body
+    fakes[2].faults(content='{"group": "code", "confidence": 0.9}', times=2)
+    st, headers, body = server.chat("auto", "my loop never ends")
+    assert st == 200 and headers["x-sparouter-group"] == "code", (headers, body)
+    # API.md: the bench answers a group; with the llm classifier its model is asked.
+    st, _, body = server.api("POST", "/api/classifier/test", {"text": "my loop never ends"})
+    assert st == 200, body
+    assert body["group"] == "code" and body["source"] == "classifier", body
+    assert "judge_pending" not in body
+    # A judge that fails: the default group, as for a chat.
+    fakes[2].faults(status=500)
+    st, _, body = server.api("POST", "/api/classifier/test", {"text": "my loop never ends"})
+    assert st == 200 and body["group"] == "general" and body["source"] == "default", body
