@@ -12,8 +12,8 @@
 
 #include "common/text.hpp"
 #include "crypto/ct_compare.hpp"
-#include "runtime/chat_state.hpp"
 #include "runtime/api_error.hpp"
+#include "runtime/chat_state.hpp"
 #include "runtime/forward.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/models_list.hpp"
@@ -344,8 +344,8 @@ asio::awaitable<Status> Runtime::judge(Decision& decision) {
                     ""};
   }
   ChatTarget target;
-  if (auto e = im.target_for(config_of(*applied).settings, co_await asio::this_coro::executor,
-                             target)) {
+  if (auto e =
+          im.target_for(config_of(*applied).settings, co_await asio::this_coro::executor, target)) {
     co_return status_of(*e);
   }
   ForwardEnv env{im.router, im.metrics, *target.client, target.credentials.get(), 64u << 20};
@@ -365,8 +365,8 @@ asio::awaitable<void> Runtime::retrieve_model(http::Request& req, http::Response
     error = unauthorized();
   } else if (body = model_json(snapshot ? &config_of(*snapshot) : nullptr, id); !body) {
     error = ApiError{404, ErrorType::kNotFound,
-                     "The model " + quoted(id) + " does not exist: it is neither a group nor an "
-                     "auto model name",
+                     "The model " + quoted(id) +
+                         " does not exist: it is neither a group nor an auto model name",
                      "model", "model_not_found"};
   }
   if (error) {

@@ -101,8 +101,8 @@ class Runtime {
   // GET /v1/models/{model} (`id` already decoded): one of the list's models, or 404
   // model_not_found as for an unknown model in a chat.
   asio::awaitable<void> retrieve_model(http::Request& req, http::ResponseWriter& w,
-                                       const http::Headers& extra_headers,
-                                       RequestSummary& summary, std::string id);
+                                       const http::Headers& extra_headers, RequestSummary& summary,
+                                       std::string id);
 
   // ROUTER_API_KEYS check of `Authorization: Bearer <key>` (constant time); true when open.
   bool authorized(const http::Request& req) const;

@@ -51,7 +51,8 @@ TEST(ChatText, ExtractsModelStreamAndScopes) {
 
 TEST(ChatText, ModelSpanCoversTheQuotedToken) {
   const std::string body =
-      "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],  \"model\" :\t \"gpt\\u002d4o\"  \n, \"x\":1}";
+      "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],  \"model\" :\t \"gpt\\u002d4o\"  \n, "
+      "\"x\":1}";
   ChatText t;
   ASSERT_TRUE(parse(body, t).ok());
   EXPECT_EQ(t.model, "gpt-4o");
@@ -73,13 +74,18 @@ TEST(ChatText, ModelSpanAtEndOfBody) {
 
 TEST(ChatText, StreamIsABooleanOrNull) {
   ChatText t;
-  ASSERT_TRUE(parse(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":false})", t).ok());
+  ASSERT_TRUE(
+      parse(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":false})", t).ok());
   EXPECT_FALSE(t.stream);
-  ASSERT_TRUE(parse(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":null})", t).ok());
+  ASSERT_TRUE(
+      parse(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":null})", t).ok());
   EXPECT_FALSE(t.stream);
   // A wrong type would be passed on to an upstream that might read it as true and stream.
   for (const char* v : {"\"yes\"", "1", "0", "[]", "{}"}) {
-    expect_invalid(std::string(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":)") + v + "}", "stream");
+    expect_invalid(
+        std::string(R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":)") + v +
+            "}",
+        "stream");
   }
 }
 
@@ -147,15 +153,29 @@ TEST(ChatText, LastUserIsTheLastUserMessageEvenWithoutText) {
 
 TEST(ChatText, ToolsAndFunctions) {
   ChatText t;
-  ASSERT_TRUE(parse(R"({"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function"}]})", t).ok());
+  ASSERT_TRUE(
+      parse(
+          R"({"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function"}]})",
+          t)
+          .ok());
   EXPECT_TRUE(t.has_tools);
-  ASSERT_TRUE(parse(R"({"model":"m","messages":[{"role":"user","content":"x"}],"functions":[{"name":"f"}]})", t).ok());
+  ASSERT_TRUE(
+      parse(
+          R"({"model":"m","messages":[{"role":"user","content":"x"}],"functions":[{"name":"f"}]})",
+          t)
+          .ok());
   EXPECT_TRUE(t.has_tools);
-  ASSERT_TRUE(parse(R"({"model":"m","messages":[{"role":"user","content":"x"}],"tools":[]})", t).ok());
+  ASSERT_TRUE(
+      parse(R"({"model":"m","messages":[{"role":"user","content":"x"}],"tools":[]})", t).ok());
   EXPECT_FALSE(t.has_tools);
-  ASSERT_TRUE(parse(R"({"model":"m","messages":[{"role":"user","content":"x"}],"tools":null})", t).ok());
+  ASSERT_TRUE(
+      parse(R"({"model":"m","messages":[{"role":"user","content":"x"}],"tools":null})", t).ok());
   EXPECT_FALSE(t.has_tools);
-  ASSERT_TRUE(parse(R"({"tools":[],"model":"m","messages":[{"role":"user","content":"x"}],"functions":[{}]})", t).ok());
+  ASSERT_TRUE(
+      parse(
+          R"({"tools":[],"model":"m","messages":[{"role":"user","content":"x"}],"functions":[{}]})",
+          t)
+          .ok());
   EXPECT_TRUE(t.has_tools);
 }
 
@@ -196,14 +216,18 @@ TEST(ChatText, TrailingContentRejected) {
   expect_invalid(R"({"model":"m","messages":[{"role":"user","content":"x"}]} {"model":"x"})", "");
   expect_invalid(R"({"model":"m","messages":[{"role":"user","content":"x"}]} x)", "");
   ChatText t;
-  EXPECT_TRUE(parse(" \r\n\t{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]} \r\n\t", t).ok());
+  EXPECT_TRUE(
+      parse(" \r\n\t{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]} \r\n\t",
+            t)
+          .ok());
 }
 
 TEST(ChatText, ModelErrors) {
   expect_invalid(R"({"messages":[{"role":"user","content":"x"}]})", "model");
   expect_invalid(R"({"model":42,"messages":[{"role":"user","content":"x"}]})", "model");
   expect_invalid(R"({"model":null,"messages":[{"role":"user","content":"x"}]})", "model");
-  expect_invalid(R"({"model":"a","model":"b","messages":[{"role":"user","content":"x"}]})", "model");
+  expect_invalid(R"({"model":"a","model":"b","messages":[{"role":"user","content":"x"}]})",
+                 "model");
 }
 
 TEST(ChatText, MissingModelAllowedForTheTestBench) {
@@ -212,7 +236,8 @@ TEST(ChatText, MissingModelAllowedForTheTestBench) {
   ASSERT_TRUE(parser.parse(R"({"messages":[{"role":"user","content":"hi"}]})", t, false).ok());
   EXPECT_EQ(t.model, "");
   EXPECT_EQ(t.last_user, "hi");
-  EXPECT_FALSE(parser.parse(R"({"model":1,"messages":[{"role":"user","content":"x"}]})", t, false).ok());
+  EXPECT_FALSE(
+      parser.parse(R"({"model":1,"messages":[{"role":"user","content":"x"}]})", t, false).ok());
 }
 
 TEST(ChatText, MessagesErrors) {
@@ -220,7 +245,9 @@ TEST(ChatText, MessagesErrors) {
   expect_invalid(R"({"model":"m","messages":{}})", "messages");
   expect_invalid(R"({"model":"m","messages":"hi"})", "messages");
   expect_invalid(R"({"model":"m","messages":[]})", "messages");  // OpenAI: at least one
-  expect_invalid(R"({"model":"m","messages":[{"role":"user","content":"x"}],"messages":[{"role":"user","content":"x"}]})", "messages");
+  expect_invalid(
+      R"({"model":"m","messages":[{"role":"user","content":"x"}],"messages":[{"role":"user","content":"x"}]})",
+      "messages");
   expect_invalid(R"({"model":"m","messages":[{"role":"user","content":"a"},"b"]})", "messages[1]");
 }
 
@@ -262,8 +289,8 @@ TEST(ChatText, EveryPrefixOfABodyIsHandled) {
 TEST(ChatText, DeepNestingAndGarbageDoNotCrash) {
   ChatParser parser;
   ChatText t;
-  std::string deep =
-      R"({"model":"m","messages":[{"role":"user","content":"x"}],"x":)" + std::string(5000, '[') + std::string(5000, ']') + "}";
+  std::string deep = R"({"model":"m","messages":[{"role":"user","content":"x"}],"x":)" +
+                     std::string(5000, '[') + std::string(5000, ']') + "}";
   (void)parser.parse(deep, t);  // accepted or rejected: it must just return
   std::string garbage;
   for (int i = 0; i < 4096; ++i) garbage.push_back(static_cast<char>((i * 131 + 7) % 256));
@@ -290,7 +317,8 @@ TEST(ChatText, ParserIsReusable) {
   EXPECT_EQ(t.all, "y");
   EXPECT_EQ(t.last_user.capacity(), capacity);  // clear() keeps capacity
   EXPECT_FALSE(parser.parse("{", t).ok());
-  ASSERT_TRUE(parser.parse(R"({"model":"again","messages":[{"role":"user","content":"x"}]})", t).ok());
+  ASSERT_TRUE(
+      parser.parse(R"({"model":"again","messages":[{"role":"user","content":"x"}]})", t).ok());
   EXPECT_EQ(t.model, "again");
   EXPECT_EQ(t.message_count, 1u);
 }
