@@ -36,8 +36,8 @@ Result<RouterConfig> with_classifier(const RouterConfig& draft, const rapidjson:
   // A config is replaced whole: one without its mode or default group is a mistake (API.md: a
   // missing required field is a 400), not a request to reset them.
   for (const char* field : {"mode", "default_group"}) {
-    const std::string param = body_path.empty() ? field : body_path + "." + field;
     if (!v.IsObject()) break;  // decode() names the wrong type
+    const std::string param = body_path.empty() ? field : body_path + "." + field;
     auto it = v.FindMember(field);
     if (it == v.MemberEnd() || it->value.IsNull() ||
         (it->value.IsString() && it->value.GetStringLength() == 0)) {
