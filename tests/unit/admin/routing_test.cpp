@@ -82,7 +82,8 @@ TEST(Admin_Routing, GroupDeleteTakesItsClassifierLabel) {
             200);
   Response r = h.del("/api/routing/groups/travel");  // API.md: labels do not hold a group
   EXPECT_EQ(r.status, 204) << r.body;
-  auto labels = h.get("/api/classifier/config").json()["classifier"]["labels"].GetArray();
+  const auto config = h.get("/api/classifier/config").json();  // owns what labels points into
+  const auto labels = config["classifier"]["labels"].GetArray();
   ASSERT_EQ(labels.Size(), 1u);
   EXPECT_STREQ(labels[0]["group"].GetString(), "general");
 }
