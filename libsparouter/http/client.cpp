@@ -87,6 +87,16 @@ void Exchange::cancel() noexcept {
   if (connection_) connection_->close();
 }
 
+void Exchange::cap_wait(Clock::time_point deadline) noexcept {
+  if (connection_ && deadline < total_deadline_) {
+    connection_->set_deadline(deadline, TimeoutPhase::kFirstByte);
+  }
+}
+
+void Exchange::uncap_wait() noexcept {
+  if (connection_) connection_->set_deadline(total_deadline_, TimeoutPhase::kTotal);
+}
+
 void Exchange::finish(bool reusable) {
   done_ = true;
   if (reusable) {
@@ -316,7 +326,9 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
     conn->begin = conn->end = 0;
   }
   conn->set_deadline(total_deadline, TimeoutPhase::kTotal);
-  co_return std::unique_ptr<Exchange>(new Exchange(pool_, std::move(conn)));
+  std::unique_ptr<Exchange> ex(new Exchange(pool_, std::move(conn)));
+  ex->total_deadline_ = total_deadline;
+  co_return ex;
 }
 
 asio::awaitable<ClientResult<ClientResponse>> Client::fetch(const ClientRequest& request,

@@ -89,6 +89,11 @@ class Exchange {
   // reused, and a pending or later read_some() fails with kCancelled. Call it on the Client's
   // executor, e.g. from a ResponseWriter::client_gone_slot() handler.
   void cancel() noexcept;
+  // Caps the wait for the body's next bytes at `deadline` (a timeout of phase kFirstByte), e.g.
+  // a stream's first event within the deployment's timeout while a fallback is still possible;
+  // uncap_wait() restores the request's total deadline.
+  void cap_wait(std::chrono::steady_clock::time_point deadline) noexcept;
+  void uncap_wait() noexcept;
 
  private:
   friend class Client;
@@ -97,6 +102,7 @@ class Exchange {
 
   ConnectionPool& pool_;
   std::shared_ptr<ClientConnection> connection_;
+  std::chrono::steady_clock::time_point total_deadline_;
   int status_ = 0;
   Headers headers_;
   std::string chunk_;

@@ -176,7 +176,11 @@ asio::awaitable<StreamEnd> pass_stream(ForwardEnv& env, const ForwardPlan& plan,
                                        asio::cancellation_slot& gone, http::ResponseWriter& w,
                                        const http::Headers& extra, SteadyClock::time_point t0,
                                        RequestSummary& summary) {
+  // Nothing has reached the client until the first event: the deployment's timeout bounds the
+  // wait for it too (not only for the head), so a provider that stalls there falls back.
+  if (c.timeout_ms > 0) ex.cap_wait(t0 + std::chrono::milliseconds(c.timeout_ms));
   auto first = co_await ex.read_some();
+  ex.uncap_wait();
   if (!first) {
     gone.clear();
     const Outcome o = outcome_from_client_error(first.error());

@@ -106,6 +106,31 @@ TEST_F(Stream, StallAfterTheHeadStillStreams) {
   EXPECT_NE(r.all.find("data: [DONE]"), std::string::npos);
 }
 
+// The deployment's timeout bounds the wait for the first event too: nothing has reached the
+// client yet, so the next deployment answers.
+TEST(StreamTimeout, StallBeforeTheFirstEventFallsBackAtTheTimeout) {
+  auto a = fake("A");
+  auto b = fake("B");
+  ConfigBuilder cb;
+  cb.provider("pa", a->origin() + "/v1").provider("pb", b->origin() + "/v1").group("g");
+  cb.dep("a", "g", "pa", "ma", 1, 0).dep("b", "g", "pb", "mb", 1, 1);
+  cb.c.groups[0].deployments[0].timeout_ms = 200;
+  Bench bench;
+  bench.start();
+  bench.apply(cb.c);
+  Fault f;
+  f.stall_ms = 5000;  // a 200 head, then nothing for 5 s
+  a->set_fault(f);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = read_stream(bench, chat_body("g", "hi", true), [] { return 0; });
+  const auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(*http::find_header(r.headers, "x-sparouter-deployment"), "b");
+  EXPECT_EQ(*http::find_header(r.headers, "x-sparouter-attempts"), "2");
+  EXPECT_NE(r.all.find("data: [DONE]"), std::string::npos);
+  EXPECT_LT(took, std::chrono::seconds(4));  // not the stall's 5 s
+}
+
 TEST_F(Stream, FallbackBeforeTheHead) {
   start(0);
   Fault f;
