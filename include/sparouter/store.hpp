@@ -87,6 +87,14 @@ class Store {
   // other processes committed.
   virtual Result<std::shared_ptr<const StoredState>> state() = 0;
 
+  // Whether the storage still works as it was opened, for readiness checks: cheap, no write.
+  // kUnavailable with the reason (a state path that is no longer a file, a database file
+  // removed or replaced while open). The default asks state().
+  virtual Status reachable() {
+    auto s = state();
+    return s.ok() ? Status{} : Status(s.error());
+  }
+
   // Providers. delete: refused (kConflict, listing the deployments using it) unless `cascade`,
   // which deletes those deployments too.
   virtual Result<Provider> create_provider(const ProviderPatch& in) = 0;

@@ -27,6 +27,9 @@ class Backend {
   virtual Status begin() = 0;
   virtual Status commit(const StoreState& before, const StoreState& after) = 0;
   virtual void abort() = 0;
+  // Whether the storage still works as opened (readiness): the state file's path still takes
+  // a file, the database file is still the one opened. Cheap: no write, no lock.
+  virtual Status probe() = 0;
 };
 
 using BackendPtr = std::unique_ptr<Backend>;

@@ -1,5 +1,11 @@
 #include "store/file_backend.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <optional>
 
 #include "store/atomic_file.hpp"
@@ -37,10 +43,33 @@ class FileBackend final : public Backend {
   Status begin() override { return {}; }
   void abort() override {}
 
+  // The file is rewritten whole on every commit, so a missing one only needs a directory that
+  // takes files; a path that became something else (a directory, say) fails the next commit.
+  Status probe() override {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0) {
+      if (!S_ISREG(st.st_mode)) return unreachable("is not a regular file");
+      if (::access(path_.c_str(), R_OK | W_OK) != 0) return unreachable(std::strerror(errno));
+      return {};
+    }
+    if (errno != ENOENT) return unreachable(std::strerror(errno));
+    const std::filesystem::path dir = std::filesystem::path(path_).parent_path();
+    const std::string d = dir.empty() ? "." : dir.string();
+    if (::access(d.c_str(), W_OK | X_OK) != 0) {
+      return unreachable(std::string("is missing and its directory takes no file: ") +
+                         std::strerror(errno));
+    }
+    return {};
+  }
+
   Status commit(const StoreState&, const StoreState& after) override {
     if (Status s = write_file_atomic(path_, encode_document(after)); !s.ok()) return s;
     written_ = true;
     return {};
+  }
+
+  Error unreachable(const std::string& why) const {
+    return Error{Code::kUnavailable, "state file " + path_ + " " + why, ""};
   }
 
   static Result<StoreState> decode_state(const std::string& path, std::string_view text) {

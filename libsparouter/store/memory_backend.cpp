@@ -10,6 +10,7 @@ class MemoryBackend final : public Backend {
   // Loaded once, at open, and never stale: StoreImpl's snapshot is the only copy.
   Result<StoreState> load() override { return StoreState{}; }
   Result<bool> stale() override { return false; }
+  Status probe() override { return {}; }
   Status begin() override { return {}; }
   Status commit(const StoreState&, const StoreState&) override { return {}; }
   void abort() override {}

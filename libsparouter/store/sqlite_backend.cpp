@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "store/sqlite_db.hpp"
 #include "store/sqlite_rows.hpp"
 #include "store/sqlite_schema.hpp"
@@ -12,7 +15,13 @@ namespace {
 class SqliteBackend final : public Backend {
  public:
   SqliteBackend(std::string path, Db db, bool fresh)
-      : path_(std::move(path)), db_(std::move(db)), fresh_(fresh) {}
+      : path_(std::move(path)), db_(std::move(db)), fresh_(fresh) {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0) {
+      device_ = st.st_dev;
+      inode_ = st.st_ino;
+    }
+  }
 
   std::string describe() const override { return "sqlite " + path_; }
   bool fresh() const override { return fresh_; }
@@ -39,7 +48,28 @@ class SqliteBackend final : public Backend {
     return *v != data_version_;
   }
 
+  // The open connection writes to the file it opened: if that file was removed or replaced, a
+  // write would succeed into a file no restart sees again.
+  Status probe() override {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0) {
+      return Error{Code::kUnavailable,
+                   "database " + path_ + " is gone (" + std::strerror(errno) +
+                       "): it was removed while open; restart to open it again",
+                   ""};
+    }
+    if (st.st_dev != device_ || st.st_ino != inode_) {
+      return Error{Code::kUnavailable,
+                   "database " + path_ + " was replaced while open; restart to open the new one",
+                   ""};
+    }
+    Result<int64_t> v = db_.query_int("PRAGMA data_version");
+    if (!v.ok()) return Error{Code::kUnavailable, "database " + path_ + ": " + v.error().message, ""};
+    return {};
+  }
+
   Status begin() override {
+    if (Status s = probe(); !s.ok()) return Error{s.error().code, s.error().message + "; nothing was changed", ""};
     if (Status s = db_.exec("BEGIN IMMEDIATE"); !s.ok()) {
       return Error{Code::kUnavailable,
                    "database " + path_ + " is busy (another writer held it for " +
@@ -74,6 +104,8 @@ class SqliteBackend final : public Backend {
   bool fresh_;
   bool in_write_ = false;
   int64_t data_version_ = -1;
+  dev_t device_ = 0;  // the file opened, to tell it from one put in its place
+  ino_t inode_ = 0;
 };
 
 Status configure(Db& db) {

@@ -113,6 +113,11 @@ Result<std::shared_ptr<const StoredState>> StoreImpl::state() {
   return std::shared_ptr<const StoredState>(cur_, &cur_->data);
 }
 
+Status StoreImpl::reachable() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return backend_->probe();
+}
+
 Result<Provider> StoreImpl::create_provider(const ProviderPatch& in) {
   return mutate<Provider>(EditScope::kProvider, [&](StoreState& s) {
     return store::create_provider(s.data.config, in, ctx_);

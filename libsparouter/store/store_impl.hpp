@@ -23,6 +23,7 @@ class StoreImpl final : public Store {
 
   std::string describe() const override { return backend_->describe(); }
   Result<std::shared_ptr<const StoredState>> state() override;
+  Status reachable() override;
 
   Result<Provider> create_provider(const ProviderPatch& in) override;
   Result<Provider> update_provider(std::string_view id, const ProviderPatch& in) override;

@@ -10,6 +10,7 @@
 #include "recording_writer.hpp"
 #include "request_id.hpp"
 #include "runtime/api_error.hpp"
+#include "runtime/body_splice.hpp"
 
 namespace sparouter::server {
 namespace {
@@ -164,12 +165,17 @@ asio::awaitable<void> App::ops(std::string_view path, http::Request& request,
     co_await w.send(200, json, R"({"status":"ok"})");
   } else if (path == "/readyz") {
     const bool config_loaded = p_.router.snapshot() != nullptr;
-    auto state = p_.store.state();
-    const bool storage_ok = state.ok();
+    const Status storage = p_.store.reachable();
+    const bool storage_ok = storage.ok();
     const bool ready = config_loaded && storage_ok;
     std::string body = std::string(R"({"status":")") + (ready ? "ready" : "not_ready") +
                        R"(","config_loaded":)" + (config_loaded ? "true" : "false") +
-                       R"(,"storage_reachable":)" + (storage_ok ? "true" : "false") + "}";
+                       R"(,"storage_reachable":)" + (storage_ok ? "true" : "false");
+    if (!storage_ok) {
+      body += R"(,"storage_error":)";
+      runtime::append_json_string(body, storage.error().message);
+    }
+    body += "}";
     co_await w.send(ready ? 200 : 503, json, body);
   } else {
     const std::string body = p_.metrics.render_prometheus(&p_.router);

@@ -193,3 +193,28 @@ TEST(StoreOptionsParsing, StorageModeAndDatabaseUrl) {
 
 }  // namespace
 }  // namespace sparouter::store_test
+
+namespace sparouter::store_test {
+namespace {
+
+// Readiness: a state path that became a directory is reported; a removed file is not (the
+// next commit writes it again) and the state survives in it.
+TEST_F(FileStore, ReachableTellsAPathThatNoLongerTakesTheFile) {
+  StorePtr s = open_ok(options());
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->reachable().ok());
+  ASSERT_TRUE(s->create_provider(provider("before")).ok());
+  std::filesystem::remove(path());
+  EXPECT_TRUE(s->reachable().ok());
+  ASSERT_TRUE(s->create_provider(provider("again")).ok());
+  EXPECT_NE(read_all(path()).find("again"), std::string::npos);
+  std::filesystem::remove(path());
+  std::filesystem::create_directory(path());
+  Status r = s->reachable();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Code::kUnavailable);
+  EXPECT_NE(r.error().message.find("not a regular file"), std::string::npos) << r.error().message;
+}
+
+}  // namespace
+}  // namespace sparouter::store_test

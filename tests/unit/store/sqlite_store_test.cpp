@@ -208,3 +208,26 @@ TEST_F(SqliteStore, ConcurrentProcessesLoseNoWrite) {
 
 }  // namespace
 }  // namespace sparouter::store_test
+
+namespace sparouter::store_test {
+namespace {
+
+// Readiness: a database removed while open is reported, and no write goes into the file no
+// restart would see again.
+TEST_F(SqliteStore, ADatabaseRemovedWhileOpenIsUnreachableAndRefusesWrites) {
+  StorePtr s = open_ok(options());
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->reachable().ok());
+  ASSERT_TRUE(s->create_provider(provider("before")).ok());
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path() + suffix).c_str());
+  Status r = s->reachable();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Code::kUnavailable);
+  EXPECT_NE(r.error().message.find("removed"), std::string::npos) << r.error().message;
+  Result<Provider> w = s->create_provider(provider("after"));
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.error().code, Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace sparouter::store_test
