@@ -183,7 +183,8 @@ Metrics::Metrics()
           std::make_unique<LabeledCounters>(std::vector<std::string>{"deployment", "outcome"})),
       errors_(std::make_unique<LabeledCounters>(std::vector<std::string>{"deployment", "kind"})),
       fallbacks_(std::make_unique<LabeledCounters>(std::vector<std::string>{"group"})),
-      durations_(std::make_unique<GroupHistograms>(std::vector<std::string>{"group"})) {}
+      durations_(std::make_unique<GroupHistograms>(
+          std::vector<std::string>{"group", "deployment"})) {}
 
 Metrics::~Metrics() = default;
 
@@ -192,7 +193,7 @@ void Metrics::on_request(std::string_view group, std::string_view deployment, in
   char buf[8];
   const auto r = fmt::format_to_n(buf, sizeof buf, "{}", status);
   requests_->add({group, deployment, std::string_view(buf, r.size)});
-  Histogram& h = durations_->get({group, {}, {}});
+  Histogram& h = durations_->get({group, deployment, {}});
   const double seconds = static_cast<double>(std::max<int64_t>(latency_us, 0)) / 1e6;
   const size_t bucket = static_cast<size_t>(
       std::lower_bound(kBuckets.begin(), kBuckets.end(), seconds) - kBuckets.begin());
@@ -218,7 +219,8 @@ std::string Metrics::render_prometheus(const Router* router) const {
   render_counters(out, *requests_, "sparouter_requests_total",
                   "Requests to /v1/chat/completions by group, deployment and status.");
   header(out, "sparouter_request_duration_seconds", "histogram",
-         "Time from a request to its last byte, by group.");
+         "Time from a request to its last byte, by group and deployment (the one that "
+         "answered or was tried last; empty when none was tried).");
   for (const auto* e : durations_->entries()) {
     const Histogram& h = e->value;
     // The count is read first and caps the sums: an observation made meanwhile may be in a

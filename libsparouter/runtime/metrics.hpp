@@ -27,7 +27,8 @@ class Metrics {
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
-  // sparouter_requests_total{group,deployment,status} and the duration histogram by group.
+  // sparouter_requests_total{group,deployment,status} and the duration histogram by group and
+  // deployment.
   void on_request(std::string_view group, std::string_view deployment, int status,
                   int64_t latency_us);
   // sparouter_upstream_attempts_total{deployment,outcome}

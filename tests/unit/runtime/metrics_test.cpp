@@ -45,17 +45,25 @@ TEST(Metrics, RendersEveryFamily) {
   EXPECT_NE(text.find(R"(sparouter_requests_total{group="",deployment="",status="404"} 1)"),
             std::string::npos);
   EXPECT_NE(text.find("# TYPE sparouter_request_duration_seconds histogram"), std::string::npos);
-  EXPECT_NE(text.find(R"(sparouter_request_duration_seconds_bucket{group="code",le="0.05"} 1)"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(
+          R"(sparouter_request_duration_seconds_bucket{group="code",deployment="d1",le="0.05"} 1)"),
+      std::string::npos)
       << text;
-  EXPECT_NE(text.find(R"(sparouter_request_duration_seconds_bucket{group="code",le="2.5"} 2)"),
-            std::string::npos);
-  EXPECT_NE(text.find(R"(sparouter_request_duration_seconds_bucket{group="code",le="+Inf"} 2)"),
-            std::string::npos);
-  EXPECT_NE(text.find(R"(sparouter_request_duration_seconds_count{group="code"} 2)"),
-            std::string::npos);
-  EXPECT_NE(text.find(R"(sparouter_request_duration_seconds_sum{group="code"} 2.03)"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find(
+          R"(sparouter_request_duration_seconds_bucket{group="code",deployment="d1",le="2.5"} 2)"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find(
+          R"(sparouter_request_duration_seconds_bucket{group="code",deployment="d1",le="+Inf"} 2)"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find(R"(sparouter_request_duration_seconds_count{group="code",deployment="d1"} 2)"),
+      std::string::npos);
+  EXPECT_NE(
+      text.find(R"(sparouter_request_duration_seconds_sum{group="code",deployment="d1"} 2.03)"),
+      std::string::npos);
   EXPECT_NE(text.find(R"(sparouter_upstream_attempts_total{deployment="d2",outcome="http_429"} 1)"),
             std::string::npos);
   EXPECT_NE(text.find(R"(sparouter_upstream_errors_total{deployment="d2",kind="http_429"} 1)"),
@@ -118,8 +126,9 @@ TEST(Metrics, CountsFromManyThreads) {
   EXPECT_NE(
       text.find(R"(sparouter_upstream_attempts_total{deployment="d7",outcome="success"} 160)"),
       std::string::npos);
-  EXPECT_NE(text.find(R"(sparouter_request_duration_seconds_count{group="g3"} 2000)"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find(R"(sparouter_request_duration_seconds_count{group="g3",deployment="d"} 2000)"),
+      std::string::npos);
 }
 
 // Buckets are cumulative with inclusive upper bounds ("le"); past the last one only +Inf counts.
@@ -130,12 +139,13 @@ TEST(Metrics, HistogramBucketsAreCumulativeWithInclusiveBounds) {
   }
   const std::string text = m.render_prometheus(nullptr);
   const std::vector<std::pair<std::string, int>> want = {
-      {"0.005", 2}, {"0.01", 4},  {"0.025", 4}, {"0.05", 4}, {"0.1", 4},   {"0.25", 5},
-      {"0.5", 5},   {"1", 5},     {"2.5", 5},   {"5", 5},    {"10", 5},    {"30", 5},
-      {"60", 5},    {"120", 5},   {"300", 6},   {"+Inf", 7}};
+      {"0.005", 2}, {"0.01", 4}, {"0.025", 4}, {"0.05", 4}, {"0.1", 4}, {"0.25", 5},
+      {"0.5", 5},   {"1", 5},    {"2.5", 5},   {"5", 5},    {"10", 5},  {"30", 5},
+      {"60", 5},    {"120", 5},  {"300", 6},   {"+Inf", 7}};
   for (const auto& [le, n] : want) {
-    const std::string line = "sparouter_request_duration_seconds_bucket{group=\"g\",le=\"" + le +
-                             "\"} " + std::to_string(n) + "\n";
+    const std::string line =
+        "sparouter_request_duration_seconds_bucket{group=\"g\",deployment=\"d\",le=\"" + le +
+        "\"} " + std::to_string(n) + "\n";
     EXPECT_NE(text.find(line), std::string::npos) << line << text;
   }
 }
