@@ -13,6 +13,7 @@ namespace {
 // The runtime's own default (runtime/upstream_request.cpp): both upstream modes call Azure alike.
 constexpr std::string_view kDefaultAzureApiVersion = "2024-06-01";
 constexpr std::string_view kAnthropicDefaultHost = "https://api.anthropic.com";
+constexpr std::string_view kGeminiDefaultRoot = "https://generativelanguage.googleapis.com/v1beta";
 
 std::string_view prefix_of(ProviderKind kind) {
   switch (kind) {
@@ -31,10 +32,12 @@ std::string_view prefix_of(ProviderKind kind) {
   return "openai/";
 }
 
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
 std::string_view strip_suffix(std::string_view s, std::string_view suffix) {
-  if (s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix) {
-    s.remove_suffix(suffix.size());
-  }
+  if (ends_with(s, suffix)) s.remove_suffix(suffix.size());
   return s;
 }
 
@@ -43,11 +46,21 @@ std::string_view trim_slashes(std::string_view s) {
   return s;
 }
 
-// The api_base LiteLLM needs for this provider, "" for none. Ollama's native API sits at the
+// LiteLLM's gemini/ calls "{api_base}:generateContent", so a custom endpoint is given as the
+// model's full path, built as the router builds it (runtime/gemini_request.cpp).
+std::string gemini_api_base(std::string_view base, std::string_view model) {
+  std::string root(base);
+  if (!ends_with(base, "/v1beta") && !ends_with(base, "/v1")) root += "/v1beta";
+  if (root == kGeminiDefaultRoot) return "";
+  if (model.substr(0, 7) == "models/") model.remove_prefix(7);
+  return root + "/models/" + std::string(model);
+}
+
+// The api_base LiteLLM needs for this deployment, "" for none. Ollama's native API sits at the
 // host root (the router itself calls {base}/v1/...); LiteLLM's anthropic/ builds
 // .../v1/messages from its default host, and a custom host gets the full endpoint, which old
-// and new LiteLLM versions both use as is. gemini/ always talks to Google AI Studio.
-std::string api_base_of(const Provider& p) {
+// and new LiteLLM versions both use as is. gemini/ likewise: none for Google AI Studio.
+std::string api_base_of(const Provider& p, std::string_view model) {
   std::string_view base = trim_slashes(p.base_url);
   switch (p.kind) {
     case ProviderKind::kOpenai:
@@ -62,7 +75,7 @@ std::string api_base_of(const Provider& p) {
       return std::string(host) + "/v1/messages";
     }
     case ProviderKind::kGemini:
-      return "";
+      return gemini_api_base(base, model);
   }
   return "";
 }
@@ -150,7 +163,7 @@ Result<LitellmYaml> render_litellm_yaml(const RouterConfig& c, const IdSet& keye
       e.line(2, "- model_name", quote(g.name));
       e.line(4, "litellm_params", "");
       e.str(6, "model", std::string(prefix_of(p.kind)) + d->model);
-      if (std::string base = api_base_of(p); !base.empty()) e.str(6, "api_base", base);
+      if (std::string base = api_base_of(p, d->model); !base.empty()) e.str(6, "api_base", base);
       if (keyed.count(p.id)) {
         e.str(6, "api_key", "os.environ/" + provider_key_env_name(p.id));
         referenced_keys.insert(p.id);

@@ -178,6 +178,12 @@ void write_tool_choice(Writer& w, const Value& choice) {
   }
   w.EndObject();
 }
+
+// Anthropic answers with one message: n > 1 is refused rather than answered with one choice.
+bool one_choice(const Value* n) {
+  return n == nullptr || n->IsNull() || (n->IsNumber() && n->GetDouble() == 1);
+}
+
 }  // namespace
 
 Result<std::string> translate_request(std::string_view openai_body, std::string_view model,
@@ -188,6 +194,9 @@ Result<std::string> translate_request(std::string_view openai_body, std::string_
   const Value* messages = member(d, "messages");
   if (messages == nullptr || !messages->IsArray())
     return invalid("messages", "messages is required");
+  if (!one_choice(member(d, "n"))) {
+    return invalid("n", "anthropic deployments answer with one choice: n must be 1");
+  }
 
   const std::string system = system_text(*messages);
 

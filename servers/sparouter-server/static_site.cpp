@@ -31,6 +31,12 @@ bool has_extension(std::string_view path) {
   return last.find('.') != std::string_view::npos;
 }
 
+// The build's asset folder: nothing at or under it is a client-side route, so a missing path
+// there is 404, never index.html (a stale script URL must not come back as HTML).
+bool under_assets(std::string_view path) {
+  return path == "/assets" || path.rfind("/assets/", 0) == 0;
+}
+
 // Only plain relative paths: no "..", no NUL, no percent-escapes, no backslashes.
 bool safe(std::string_view path) {
   if (path.empty() || path.front() != '/') return false;
@@ -82,10 +88,10 @@ StaticReply StaticSite::get(std::string_view path, const http::Headers& request_
     return r;
   }
   std::string rel(path == "/" ? "/index.html" : path);
-  bool immutable = rel.rfind("/assets/", 0) == 0;
+  bool immutable = under_assets(rel);
   FileData f = read_file(root_ + rel);
   if (!f.found) {
-    if (has_extension(path)) {
+    if (has_extension(path) || under_assets(path)) {
       r.status = 404;
       return r;
     }

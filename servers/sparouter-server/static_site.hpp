@@ -21,8 +21,9 @@ class StaticSite {
  public:
   explicit StaticSite(std::string root) : root_(std::move(root)) {}
 
-  // Answers GET/HEAD for `path` (no query). 404 for a missing file that has an extension
-  // (a mistyped asset must not turn into HTML), index.html for anything else.
+  // Answers GET/HEAD for `path` (no query). 404 for a missing file that has an extension or
+  // lies at or under /assets (a mistyped asset must not turn into HTML), index.html for
+  // anything else.
   StaticReply get(std::string_view path, const http::Headers& request_headers) const;
 
   const std::string& root() const noexcept { return root_; }

@@ -55,6 +55,9 @@ def test_console_is_served_with_spa_fallback(tmp_path):
         assert st == 200 and h["content-type"].startswith("text/javascript")
         assert "immutable" in h["cache-control"]
         assert request(s.port, "GET", "/assets/missing.js")[0] == 404
+        # Paths at or under /assets are never client routes: 404, not index.html.
+        for path in ("/assets", "/assets/", "/assets/app-1234.js/"):
+            assert request(s.port, "GET", path)[0] == 404, path
         assert request(s.port, "GET", "/../etc/passwd")[0] == 404
         st, h, _ = request(s.port, "GET", "/", headers={"If-None-Match": h.get("etag", "")})
     finally:

@@ -154,6 +154,39 @@ TEST(ConfigGenerate, RefusesProvidersSharingAKeyVariable) {
   EXPECT_NE(g.error().message.find("SPAROUTER_KEY_OPENAI_MAIN"), std::string::npos);
 }
 
+// The api_base line right after the gemini deployment's model line, "" for none.
+std::string gemini_api_base(const std::string& base_url) {
+  RouterConfig c = golden_state();
+  for (auto& p : c.providers) {
+    if (p.id == "gemini") p.base_url = base_url;
+  }
+  auto g = generate_config(c);
+  EXPECT_TRUE(g.ok());
+  if (!g.ok()) return "";
+  const std::string& yaml = g->files[0].content;
+  const std::string model = "model: \"gemini/gemini-1.5-flash\"\n";
+  size_t at = yaml.find(model);
+  EXPECT_NE(at, std::string::npos);
+  size_t line = yaml.find_first_not_of(' ', at + model.size());
+  if (yaml.compare(line, 9, "api_base:") != 0) return "";
+  return yaml.substr(line, yaml.find('\n', line) - line);
+}
+
+TEST(ConfigGenerate, GeminiOnACustomEndpointGetsItsApiBase) {
+  // LiteLLM calls "{api_base}:generateContent": the model's full path, as the router calls it.
+  EXPECT_EQ(gemini_api_base("https://gem-proxy.example.com/v1beta/"),
+            "api_base: \"https://gem-proxy.example.com/v1beta/models/gemini-1.5-flash\"");
+  EXPECT_EQ(gemini_api_base("https://gem-proxy.example.com"),
+            "api_base: \"https://gem-proxy.example.com/v1beta/models/gemini-1.5-flash\"");
+  EXPECT_EQ(gemini_api_base("https://generativelanguage.googleapis.com/v1"),
+            "api_base: \"https://generativelanguage.googleapis.com/v1/models/gemini-1.5-flash\"");
+  // Google AI Studio's own endpoint is LiteLLM's default.
+  for (const char* base : {"https://generativelanguage.googleapis.com",
+                           "https://generativelanguage.googleapis.com/v1beta/"}) {
+    EXPECT_EQ(gemini_api_base(base), "") << base;
+  }
+}
+
 TEST(ConfigGenerate, KeyVariableNames) {
   EXPECT_EQ(provider_key_env_name("openai-main"), "SPAROUTER_KEY_OPENAI_MAIN");
   EXPECT_EQ(provider_key_env_name("a.b:c_D9"), "SPAROUTER_KEY_A_B_C_D9");

@@ -237,6 +237,23 @@ TEST(Anthropic, RequestTranslation) {
   EXPECT_FALSE(anthropic::translate_request("[1]", "m", false).ok());
 }
 
+TEST(Anthropic, RefusesMoreThanOneChoice) {
+  // Anthropic answers with one message: n > 1 is refused, as for Gemini, not cut to one choice.
+  auto with_n = [](std::string_view n) {
+    const std::string body =
+        R"({"messages":[{"role":"user","content":"a"}],"n":)" + std::string(n) + "}";
+    return anthropic::translate_request(body, "claude-3", false);
+  };
+  for (const char* n : {"2", "0", "\"2\"", "1.5"}) {
+    auto r = with_n(n);
+    ASSERT_FALSE(r.ok()) << n;
+    EXPECT_EQ(r.error().code, Code::kInvalid) << n;
+    EXPECT_EQ(r.error().param, "n") << n;
+  }
+  for (const char* n : {"1", "null"}) EXPECT_TRUE(with_n(n).ok()) << n;
+  EXPECT_TRUE(anthropic::translate_request(R"({"messages":[]})", "claude-3", false).ok());
+}
+
 TEST(Anthropic, ResponseAndErrorTranslation) {
   const std::string answer =
       R"({"id":"msg_1","type":"message","role":"assistant","model":"claude-3",

@@ -58,6 +58,19 @@ TEST_F(StaticSiteTest, MissingFilesWithExtensionsAndEscapesAre404) {
   EXPECT_EQ(site.get("relative", {}).status, 404);
 }
 
+TEST_F(StaticSiteTest, NothingAtOrUnderAssetsFallsBackToIndexHtml) {
+  StaticSite site(root_.string());
+  const char* paths[] = {"/assets", "/assets/", "/assets/app-abc.js/", "/assets/chunk",
+                         "/assets/sub/dir/"};
+  for (const char* path : paths) {
+    StaticReply r = site.get(path, {});
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_TRUE(r.body.empty()) << path;
+  }
+  // Only the folder itself: a client route merely starting with "assets" is still a route.
+  EXPECT_EQ(site.get("/assetsx", {}).status, 200);
+}
+
 TEST_F(StaticSiteTest, EtagAnswers304) {
   StaticSite site(root_.string());
   StaticReply first = site.get("/", {});
