@@ -33,6 +33,16 @@ ClientError protocol_error(std::string_view reason) {
           true};
 }
 
+ClientError closed_unanswered() {
+  return {ClientErrc::kClosed, TimeoutPhase::kNone, "connection closed before a response", true,
+          false};
+}
+
+// The peer closed or reset the connection (or its TLS layer) before any byte of an answer.
+bool peer_closed_unanswered(const ClientError& e) {
+  return !e.response_started && (e.code == ClientErrc::kClosed || e.code == ClientErrc::kTls);
+}
+
 bool is_owned_header(std::string_view name) {
   return iequals(name, "host") || iequals(name, "content-length") ||
          iequals(name, "transfer-encoding");
@@ -44,6 +54,33 @@ void append_uint(std::string& out, uint64_t v) {
   out.append(buf, r.ptr);
 }
 }  // namespace
+
+void Client::write_head(ClientConnection& conn, const Target& target,
+                        const ClientRequest& request) {
+  std::string& head = conn.head;
+  head.clear();
+  head += request.method;
+  head += ' ';
+  head += target.url.target;
+  head += " HTTP/1.1\r\nHost: ";
+  head += target.host_header;
+  head += "\r\n";
+  for (const auto& h : request.headers) {
+    if (is_owned_header(h.name)) continue;
+    head += h.name;
+    head += ": ";
+    head += h.value;
+    head += "\r\n";
+  }
+  const size_t body_size = request.body_size();
+  if (body_size != 0 || request.method == "POST" || request.method == "PUT" ||
+      request.method == "PATCH") {
+    head += "Content-Length: ";
+    append_uint(head, body_size);
+    head += "\r\n";
+  }
+  head += "\r\n";
+}
 
 const char* client_errc_name(ClientErrc code) noexcept {
   switch (code) {
@@ -207,8 +244,8 @@ std::shared_ptr<const Client::Target> Client::target_for(const std::string& url)
 }
 
 asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> Client::open(
-    std::shared_ptr<const Target> target, Clock::time_point deadline) {
-  auto acquired = co_await pool_.acquire(target->origin, deadline);
+    std::shared_ptr<const Target> target, Clock::time_point deadline, bool reuse_idle) {
+  auto acquired = co_await pool_.acquire(target->origin, deadline, reuse_idle);
   if (!acquired) co_return acquired.error();
   std::shared_ptr<ClientConnection> conn = std::move(acquired.value());
   if (conn) co_return conn;  // one came back to the pool while we waited
@@ -241,89 +278,74 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
                                       ? request.first_byte_timeout
                                       : options_.first_byte_timeout;
   std::shared_ptr<ClientConnection> conn = pool_.take_idle(target->origin);
-  if (!conn) {
-    auto opened =
-        co_await open(target, std::min(total_deadline, start + options_.connect_timeout));
-    if (!opened) co_return opened.error();
-    conn = std::move(opened.value());
-  }
-
-  std::string& head = conn->head;
-  head.clear();
-  head += request.method;
-  head += ' ';
-  head += target->url.target;
-  head += " HTTP/1.1\r\nHost: ";
-  head += target->host_header;
-  head += "\r\n";
-  for (const auto& h : request.headers) {
-    if (is_owned_header(h.name)) continue;
-    head += h.name;
-    head += ": ";
-    head += h.value;
-    head += "\r\n";
-  }
-  const auto pieces = request.body_pieces();
-  const size_t body_size = total_size(pieces);
-  if (body_size != 0 || request.method == "POST" || request.method == "PUT" ||
-      request.method == "PATCH") {
-    head += "Content-Length: ";
-    append_uint(head, body_size);
-    head += "\r\n";
-  }
-  head += "\r\n";
-
-  ResponseParser& parser = conn->parser();
-  parser.reset();
-  parser.expect_no_body(request.method == "HEAD");
-  conn->begin = conn->end = 0;
-  const auto first_byte_deadline = std::min(total_deadline, Clock::now() + first_byte_timeout);
-  conn->set_deadline(first_byte_deadline, first_byte_deadline == total_deadline
-                                               ? TimeoutPhase::kTotal
-                                               : TimeoutPhase::kFirstByte);
-  ClientConnection::Buffers buffers{asio::buffer(head), asio::buffer(pieces[0]),
-                                    asio::buffer(pieces[1]), asio::buffer(pieces[2])};
-  std::error_code ec;
-  if (!(options_.batch_writes && conn->write_later(buffers)) && !conn->write_now(buffers, ec) &&
-      !ec) {
-    ec = co_await conn->write(buffers);
-  }
-  if (ec) {
-    ClientError err = io_error(*conn, ec, true, false, false);
-    pool_.discard(conn);
-    co_return err;
-  }
+  // A reused connection can meet the peer's idle close in flight (the close crossed our
+  // request, or came within check_after_idle). That failure, with no byte of an answer, is
+  // retried once on a new connection, as curl does; a failure on a new connection never is.
+  bool reused = conn != nullptr;
+  bool retrying = false;
+  ClientError err;  // the one error slot (frame size: CONTRIBUTING.md)
   for (;;) {
-    const size_t n = co_await conn->read_some(ec);
-    if (ec && conn->write_error()) {  // the request held back for the turn did not go out
-      ClientError err = io_error(*conn, conn->write_error(), true, false, false);
-      pool_.discard(conn);
-      co_return err;
+    if (!conn) {
+      auto opened = co_await open(
+          target, std::min(total_deadline, start + options_.connect_timeout), !retrying);
+      if (!opened) co_return opened.error();
+      conn = std::move(opened.value());
     }
-    if (ec == asio::error::eof && conn->timed_out() == TimeoutPhase::kNone) {
-      const bool started = parser.started();
-      if (parser.finish().event == ResponseParser::Event::kMessage) break;
-      pool_.discard(conn);
-      if (!started) {
-        co_return ClientError{ClientErrc::kClosed, TimeoutPhase::kNone,
-                              "connection closed before a response", true, false};
-      }
-      co_return protocol_error(parser.error_reason());
-    }
-    if (ec) {
-      ClientError err = io_error(*conn, ec, true, parser.started(), false);
-      pool_.discard(conn);
-      co_return err;
-    }
-    conn->end += n;
-    const auto step = parser.feed({conn->buffer() + conn->begin, conn->end - conn->begin});
-    conn->begin += step.consumed;
-    if (step.event == ResponseParser::Event::kError) {
-      pool_.discard(conn);
-      co_return protocol_error(parser.error_reason());
-    }
-    if (step.event != ResponseParser::Event::kNeedMore) break;
+    write_head(*conn, *target, request);
+    const auto pieces = request.body_pieces();
+    ResponseParser& parser = conn->parser();
+    parser.reset();
+    parser.expect_no_body(request.method == "HEAD");
     conn->begin = conn->end = 0;
+    const auto first_byte_deadline = std::min(total_deadline, Clock::now() + first_byte_timeout);
+    conn->set_deadline(first_byte_deadline, first_byte_deadline == total_deadline
+                                                ? TimeoutPhase::kTotal
+                                                : TimeoutPhase::kFirstByte);
+    ClientConnection::Buffers buffers{asio::buffer(conn->head), asio::buffer(pieces[0]),
+                                      asio::buffer(pieces[1]), asio::buffer(pieces[2])};
+    std::error_code ec;
+    if (!(options_.batch_writes && conn->write_later(buffers)) && !conn->write_now(buffers, ec) &&
+        !ec) {
+      ec = co_await conn->write(buffers);
+    }
+    bool answered = false;  // the response head is in
+    if (ec) {
+      err = io_error(*conn, ec, true, false, false);
+    } else {
+      for (;;) {
+        const size_t n = co_await conn->read_some(ec);
+        if (ec && conn->write_error()) {  // the request held back for the turn did not go out
+          err = io_error(*conn, conn->write_error(), true, false, false);
+          break;
+        }
+        if (ec == asio::error::eof && conn->timed_out() == TimeoutPhase::kNone) {
+          const bool started = parser.started();
+          answered = parser.finish().event == ResponseParser::Event::kMessage;
+          if (!answered)
+            err = started ? protocol_error(parser.error_reason()) : closed_unanswered();
+          break;
+        }
+        if (ec) {
+          err = io_error(*conn, ec, true, parser.started(), false);
+          break;
+        }
+        conn->end += n;
+        const auto step = parser.feed({conn->buffer() + conn->begin, conn->end - conn->begin});
+        conn->begin += step.consumed;
+        if (step.event == ResponseParser::Event::kError) {
+          err = protocol_error(parser.error_reason());
+          break;
+        }
+        answered = step.event != ResponseParser::Event::kNeedMore;
+        if (answered) break;
+        conn->begin = conn->end = 0;
+      }
+    }
+    if (answered) break;
+    pool_.discard(conn);
+    conn.reset();
+    if (!reused || retrying || !peer_closed_unanswered(err)) co_return std::move(err);
+    retrying = true;
   }
   conn->set_deadline(total_deadline, TimeoutPhase::kTotal);
   std::unique_ptr<Exchange> ex(new Exchange(pool_, std::move(conn)));

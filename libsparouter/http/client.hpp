@@ -1,7 +1,8 @@
 // The HTTP/1.1 client for provider calls: pooled keep-alive connections per origin, HTTPS with
 // verification on by default, connect / first-byte / total timeouts, bodies streamed to the
-// caller as they arrive, typed errors and no retries. Not thread-safe: one Client per
-// io_context thread (or strand); it must outlive its Exchanges.
+// caller as they arrive, typed errors and no retries but one: a reused keep-alive connection the
+// peer closed before answering is replaced by a new one (Client::send). Not thread-safe: one Client
+// per io_context thread (or strand); it must outlive its Exchanges.
 #pragma once
 
 #include <array>
@@ -119,7 +120,8 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Sends the request and reads the response head. Errors are typed; nothing is retried.
+  // Sends the request and reads the response head. Errors are typed. Only a reused connection
+  // that the peer closed or reset before any byte of an answer is retried, once, on a new one.
   asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> send(const ClientRequest& request);
   // send() and the whole body (at most max_body_bytes, else a kProtocol error).
   asio::awaitable<ClientResult<ClientResponse>> fetch(const ClientRequest& request,
@@ -141,8 +143,14 @@ class Client {
   Client(asio::any_io_executor executor, ClientOptions options);
   std::shared_ptr<const Target> target_for(const std::string& url);
   // A connection when the pool has no idle one: waits for a slot, then connects (and TLS).
+  // reuse_idle false: always a new connection.
   asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> open(
-      std::shared_ptr<const Target> target, std::chrono::steady_clock::time_point deadline);
+      std::shared_ptr<const Target> target, std::chrono::steady_clock::time_point deadline,
+      bool reuse_idle);
+
+  // The request line and headers, into conn.head (a plain function: the frame stays small).
+  static void write_head(ClientConnection& conn, const Target& target,
+                         const ClientRequest& request);
 
   asio::any_io_executor executor_;
   ClientOptions options_;

@@ -1,5 +1,6 @@
 // Typed client failures: the router maps them to retry decisions, so the kind, the timeout phase
-// and whether the request went out are all kept. The client itself never retries.
+// and whether the request went out are all kept. The client itself retries only a reused
+// connection the peer closed unanswered (Client::send).
 #pragma once
 
 #include <cstdint>

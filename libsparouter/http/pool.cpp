@@ -16,11 +16,15 @@ ConnectionPool::~ConnectionPool() {
 }
 
 asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> ConnectionPool::acquire(
-    const std::string& origin, Clock::time_point deadline) {
+    const std::string& origin, Clock::time_point deadline, bool reuse_idle) {
   Origin& o = origins_[origin];  // node-based map: the reference survives rehashing
   for (;;) {
-    if (auto c = take_idle(o)) co_return c;
-    if (o.in_use < options_.max_per_origin) {
+    if (auto c = reuse_idle ? take_idle(o) : nullptr) co_return c;
+    if (!o.idle.empty() && o.in_use + o.idle.size() >= options_.max_per_origin) {
+      o.idle.front()->close();  // the oldest idle one makes room for the new connection
+      o.idle.erase(o.idle.begin());
+    }
+    if (o.in_use + o.idle.size() < options_.max_per_origin) {
       ++o.in_use;
       co_return std::shared_ptr<ClientConnection>();
     }

@@ -37,9 +37,10 @@ class ConnectionPool {
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
   // A reusable idle connection, or null meaning "a slot is yours: open a new connection".
-  // Waits for a slot until `deadline` (then a connect-phase timeout).
+  // Waits for a slot until `deadline` (then a connect-phase timeout). With reuse_idle false
+  // the answer is always a slot: idle connections are passed over (a retry wants a new one).
   asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> acquire(
-      const std::string& origin, Clock::time_point deadline);
+      const std::string& origin, Clock::time_point deadline, bool reuse_idle = true);
   // A reusable idle connection taken at once (counted in use), or null: then call acquire().
   // No coroutine: the common case of a warm pool costs no frame.
   std::shared_ptr<ClientConnection> take_idle(const std::string& origin);

@@ -10,6 +10,7 @@
 #include "http/sse.hpp"
 #include "unit/http/client_test_util.hpp"
 #include "unit/http/http_test_util.hpp"
+#include "unit/http/scripted_peer.hpp"
 #include "unit/http/test_handler.hpp"
 
 namespace sparouter::http {
@@ -145,19 +146,66 @@ TEST_F(HttpClient, IdleConnectionIsCheckedForThePeersCloseBeforeReuse) {
 }
 
 // The trade named in PoolOptions::check_after_idle: a connection reused within it is trusted,
-// so a close the peer sent in that window shows as a failed exchange (the router's fallback
-// then tries the next deployment).
-TEST_F(HttpClient, ConnectionReusedSoonAfterIsTrustedWithoutACheck) {
+// so the peer's close in that window is met only when the request goes out; the exchange is
+// then made again on a new connection.
+TEST_F(HttpClient, ReusedConnectionThePeerClosedIsRetriedOnANewOne) {
   CannedServer peer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
   ClientOptions o;
   o.pool.check_after_idle = 60'000ms;
   client(o);
   auto r = fetch({"GET", url("/", peer.port()), {}, ""});
   ASSERT_TRUE(r.ok()) << r.error().message;
-  std::this_thread::sleep_for(50ms);
+  std::this_thread::sleep_for(50ms);  // the close has arrived, unchecked
   r = fetch({"GET", url("/", peer.port()), {}, ""});
-  EXPECT_FALSE(r.ok());  // closed before a response, or reset: the kernel decides which
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->body, "ok");
+  EXPECT_EQ(peer.accepted(), 2);
+}
+
+constexpr const char* kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+// A server that ends a keep-alive connection when the next request arrives (a cap of requests
+// per connection, a restart): the request, body and all, goes again on a new connection.
+TEST_F(HttpClient, RequestThePeerClosedUnansweredOnAReusedConnectionGoesAgain) {
+  testing::ScriptedPeer peer({{kOk, false}, {"", true}, {kOk, false}});
+  client();
+  const std::string body = "{\"model\":\"m\",\"messages\":[]}";
+  ASSERT_TRUE(fetch({"POST", url("/v1/chat/completions", peer.port()), {}, body}).ok());
+  ClientRequest post{"POST", url("/v1/chat/completions", peer.port()), {}, "\"x\""};
+  post.splice = {body, 9, 3};
+  auto r = fetch(post);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->body, "ok");
+  EXPECT_EQ(peer.accepted(), 2);
+  EXPECT_EQ(peer.requests(), 3);
+  const std::string sent = peer.last_request();
+  EXPECT_NE(sent.find("\r\n\r\n{\"model\":\"x\",\"messages\":[]}"), std::string::npos) << sent;
+}
+
+// Once an answer has begun the request may have been acted on: no second try.
+TEST_F(HttpClient, AnswerCutShortOnAReusedConnectionIsNotRetried) {
+  testing::ScriptedPeer peer(
+      {{kOk, false}, {"HTTP/1.1 200 OK\r\nContent-Len", true}, {kOk, false}});
+  client();
+  ASSERT_TRUE(fetch({"GET", url("/", peer.port()), {}, ""}).ok());
+  auto r = fetch({"GET", url("/", peer.port()), {}, ""});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ClientErrc::kProtocol);
   EXPECT_EQ(peer.accepted(), 1);
+  EXPECT_EQ(peer.requests(), 2);
+}
+
+// Retried once only: a new connection closed unanswered too is the failure it reports.
+TEST_F(HttpClient, SecondCloseUnansweredIsReported) {
+  testing::ScriptedPeer peer({{kOk, false}, {"", true}, {"", true}, {kOk, false}});
+  client();
+  ASSERT_TRUE(fetch({"GET", url("/", peer.port()), {}, ""}).ok());
+  auto r = fetch({"GET", url("/", peer.port()), {}, ""});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ClientErrc::kClosed);
+  EXPECT_FALSE(r.error().response_started);
+  EXPECT_EQ(peer.accepted(), 2);
+  EXPECT_EQ(peer.requests(), 3);
 }
 
 TEST_F(HttpClient, StreamsBodyAsItArrivesWithWholeSseEvents) {
@@ -282,6 +330,7 @@ TEST_F(HttpClient, ReportsProtocolErrorsAndEarlyClose) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ClientErrc::kClosed);
     EXPECT_FALSE(r.error().response_started);
+    EXPECT_EQ(hangup.accepted(), 1);  // a new connection's failure is not retried
   }
   auto bad = fetch({"GET", "ftp://example/", {}, ""});
   ASSERT_FALSE(bad.ok());
@@ -319,6 +368,37 @@ TEST_F(HttpClient, PoolCapMakesRequestsWaitForAFreeConnection) {
   EXPECT_EQ(waited, ClientErrc::kTimeout);
   EXPECT_EQ(third, "hello");
   EXPECT_EQ(server_->connection_count(), 1u);
+}
+
+// A retry asks the pool for a new connection; at the cap, the oldest idle one makes room.
+TEST_F(HttpClient, PoolGivesASlotForANewConnectionAtTheCapByClosingAnIdleOne) {
+  ClientOptions o;
+  o.pool.max_per_origin = 2;
+  client(o);
+  auto two = [&]() -> asio::awaitable<bool> {
+    const ClientRequest a{"GET", url("/stream/1"), {}, ""};
+    const ClientRequest b{"GET", url("/stream/1"), {}, ""};
+    auto first = co_await client_->send(a);
+    auto second = co_await client_->send(b);
+    if (!first || !second) co_return false;
+    for (Exchange* ex : {first->get(), second->get()}) {
+      for (;;) {
+        auto piece = co_await ex->read_some();
+        if (!piece) co_return false;
+        if (piece->empty()) break;
+      }
+    }
+    co_return true;
+  };
+  ASSERT_TRUE(run_co(ctx_, two()));
+  ASSERT_EQ(client_->pool().idle_count(origin()), 2u);
+  const auto deadline = std::chrono::steady_clock::now() + 1s;
+  auto slot = run_co(ctx_, client_->pool().acquire(origin(), deadline, /*reuse_idle=*/false));
+  ASSERT_TRUE(slot.ok()) << slot.error().message;
+  EXPECT_EQ(slot.value(), nullptr);  // a slot to connect with, not an idle connection
+  EXPECT_EQ(client_->pool().idle_count(origin()), 1u);
+  EXPECT_EQ(client_->pool().in_use_count(origin()), 1u);
+  client_->pool().discard_slot(origin());
 }
 
 TEST_F(HttpClient, DropsPooledConnectionsTheServerClosed) {
