@@ -134,12 +134,13 @@ std::string exhausted_body(const ApiError& e, const std::vector<AttemptLog>& log
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-// Records how an attempt ended: health (when it is one of our deployments) and metrics.
+// Records how an attempt ended: health (when it is one of our deployments) and metrics. The
+// health outcome is coarse (a reset counts as a 5xx); metrics keep the kind.
 void finish_attempt(ForwardEnv& env, const ForwardPlan& plan, const Candidate& c, Outcome o,
                     std::string_view kind, int64_t latency_us,
                     std::optional<int64_t> retry_after = std::nullopt) {
   if (plan.report_health) env.router.report(plan.decision, c, o, latency_us, retry_after);
-  env.metrics.on_attempt(c.deployment_id, o);
+  env.metrics.on_attempt(c.deployment_id, kind);
   if (o != Outcome::kSuccess && o != Outcome::kCancelled && o != Outcome::kHttp4xx) {
     env.metrics.on_upstream_error(c.deployment_id, kind);
   }
@@ -482,7 +483,9 @@ asio::awaitable<std::string> fetch_judge(ForwardEnv& env, const ForwardPlan& pla
       const std::optional<int64_t> retry_after =
           o == Outcome::kHttp429 ? retry_after_ms(answer->headers, std::time(nullptr))
                                  : std::nullopt;
-      finish_attempt(env, plan, c, o == Outcome::kSuccess ? Outcome::kHttp5xx : o, error_kind(o),
+      // A status outside 2xx the health table counts as success (1xx, 3xx) is a broken answer.
+      const bool odd = o == Outcome::kSuccess;
+      finish_attempt(env, plan, c, odd ? Outcome::kHttp5xx : o, odd ? "protocol" : error_kind(o),
                      since_us(t0), retry_after);
       if (!is_retryable(o)) co_return std::string();
       continue;

@@ -203,8 +203,8 @@ void Metrics::on_request(std::string_view group, std::string_view deployment, in
                      std::memory_order_relaxed);
 }
 
-void Metrics::on_attempt(std::string_view deployment, Outcome outcome) {
-  attempts_->add({deployment, outcome_name(outcome), {}});
+void Metrics::on_attempt(std::string_view deployment, std::string_view outcome) {
+  attempts_->add({deployment, outcome, {}});
 }
 
 void Metrics::on_upstream_error(std::string_view deployment, std::string_view kind) {

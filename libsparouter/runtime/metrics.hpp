@@ -31,8 +31,9 @@ class Metrics {
   // deployment.
   void on_request(std::string_view group, std::string_view deployment, int status,
                   int64_t latency_us);
-  // sparouter_upstream_attempts_total{deployment,outcome}
-  void on_attempt(std::string_view deployment, Outcome outcome);
+  // sparouter_upstream_attempts_total{deployment,outcome}; outcome: "success" or the failure's
+  // kind as in on_upstream_error (a reset is "closed", not a 5xx it never was).
+  void on_attempt(std::string_view deployment, std::string_view outcome);
   // sparouter_upstream_errors_total{deployment,kind}; kind: connect, timeout, http_429, ...
   void on_upstream_error(std::string_view deployment, std::string_view kind);
   // sparouter_fallbacks_total{group}: an attempt after a failed one, counted by the group of

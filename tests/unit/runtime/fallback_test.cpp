@@ -170,6 +170,14 @@ TEST_F(Fallback, OnConnectionReset) {
   const auto r = bench_->call(chat_body("g", "hi"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header("x-sparouter-deployment"), "b");
+  // Metrics name the cause: a reset is "closed", not a 5xx the provider never sent.
+  const std::string text = bench_->metrics().render_prometheus(&bench_->router());
+  EXPECT_NE(text.find(R"(sparouter_upstream_attempts_total{deployment="a",outcome="closed"} 1)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(sparouter_upstream_attempts_total{deployment="b",outcome="success"} 1)"),
+            std::string::npos)
+      << text;
 }
 
 TEST_F(Fallback, OnConnectRefused) {

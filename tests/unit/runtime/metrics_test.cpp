@@ -31,8 +31,8 @@ TEST(Metrics, RendersEveryFamily) {
   m.on_request("code", "d1", 200, 30'000);
   m.on_request("code", "d1", 200, 2'000'000);
   m.on_request("", "", 404, 100);
-  m.on_attempt("d1", Outcome::kSuccess);
-  m.on_attempt("d2", Outcome::kHttp429);
+  m.on_attempt("d1", "success");
+  m.on_attempt("d2", "http_429");
   m.on_upstream_error("d2", "http_429");
   m.on_fallback("general");
   InFlightGuard guard(m);
@@ -116,7 +116,7 @@ TEST(Metrics, CountsFromManyThreads) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&m, t] {
       for (int i = 0; i < 2000; ++i) {
-        m.on_attempt("d" + std::to_string(i % 50), Outcome::kSuccess);
+        m.on_attempt("d" + std::to_string(i % 50), "success");
         m.on_request("g" + std::to_string(t), "d", 200, i);
       }
     });
