@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+
 #include "runtime/json_io.hpp"
 
 namespace sparouter::runtime::anthropic {
@@ -274,6 +276,24 @@ std::string_view finish_reason(std::string_view stop_reason) {
   if (stop_reason == "tool_use") return "tool_calls";
   return "stop";  // end_turn, stop_sequence, anything new
 }
+
+// OpenAI's usage object for Anthropic's input and output token counts.
+void write_usage(Writer& w, int64_t prompt, int64_t completion) {
+  w.StartObject();
+  w.Key("prompt_tokens");
+  w.Int64(prompt);
+  w.Key("completion_tokens");
+  w.Int64(completion);
+  w.Key("total_tokens");
+  w.Int64(prompt + completion);
+  w.EndObject();
+}
+
+// A token count of an Anthropic usage object into `into`, when it holds one.
+void read_count(const Value* usage, const char* name, int64_t& into) {
+  const Value* v = usage ? member(*usage, name) : nullptr;
+  if (v && v->IsInt64()) into = v->GetInt64();
+}
 }  // namespace
 
 Result<std::string> translate_response(std::string_view anthropic_body, int64_t now) {
@@ -333,14 +353,7 @@ Result<std::string> translate_response(std::string_view anthropic_body, int64_t 
     const int64_t prompt = in && in->IsInt64() ? in->GetInt64() : 0;
     const int64_t completion = out && out->IsInt64() ? out->GetInt64() : 0;
     w.Key("usage");
-    w.StartObject();
-    w.Key("prompt_tokens");
-    w.Int64(prompt);
-    w.Key("completion_tokens");
-    w.Int64(completion);
-    w.Key("total_tokens");
-    w.Int64(prompt + completion);
-    w.EndObject();
+    write_usage(w, prompt, completion);
   }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
@@ -372,24 +385,26 @@ std::string translate_error(std::string_view anthropic_body) {
 
 // ---- streaming ----
 
-std::string StreamTranslator::chunk(std::string_view delta_json, std::string_view finish) {
-  std::string out = "data: {\"id\":";
-  {
+std::string StreamTranslator::head() const {
+  auto escaped = [](std::string_view text) {
     rapidjson::StringBuffer b;
     Writer w(b);
-    str(w, id_);
-    out.append(b.GetString(), b.GetSize());
-  }
+    str(w, text);
+    return buffer_string(b);
+  };
+  std::string out = "data: {\"id\":";
+  out += escaped(id_);
   out += ",\"object\":\"chat.completion.chunk\",\"created\":";
   out += std::to_string(created_);
   out += ",\"model\":";
-  {
-    rapidjson::StringBuffer b;
-    Writer w(b);
-    str(w, model_);
-    out.append(b.GetString(), b.GetSize());
-  }
-  out += ",\"choices\":[{\"index\":0,\"delta\":";
+  out += escaped(model_);
+  out += ",\"choices\":";
+  return out;
+}
+
+std::string StreamTranslator::chunk(std::string_view delta_json, std::string_view finish) {
+  std::string out = head();
+  out += "[{\"index\":0,\"delta\":";
   out += delta_json;
   out += ",\"finish_reason\":";
   if (finish.empty()) {
@@ -399,8 +414,19 @@ std::string StreamTranslator::chunk(std::string_view delta_json, std::string_vie
     out += finish;
     out += '"';
   }
-  out += "}]}\n\n";
+  out += "}]";
+  if (include_usage_) out += ",\"usage\":null";  // OpenAI's: null on all but the last chunk
+  out += "}\n\n";
   return out;
+}
+
+// OpenAI's last chunk for include_usage: no choices, the usage of the whole request. A count
+// the upstream left out is 0, as in a whole answer.
+std::string StreamTranslator::usage_chunk() const {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  write_usage(w, std::max<int64_t>(input_tokens_, 0), std::max<int64_t>(output_tokens_, 0));
+  return head() + "[],\"usage\":" + buffer_string(b) + "}\n\n";
 }
 
 std::string StreamTranslator::feed(std::string_view bytes) {
@@ -435,6 +461,9 @@ std::string StreamTranslator::on_event(std::string_view type, std::string_view d
     if (const Value* m = member(d, "message")) {
       id_ = std::string(string_member(*m, "id"));
       model_ = std::string(string_member(*m, "model"));
+      const Value* usage = member(*m, "usage");
+      read_count(usage, "input_tokens", input_tokens_);
+      read_count(usage, "output_tokens", output_tokens_);
     }
     return chunk(R"({"role":"assistant","content":""})", "");
   }
@@ -504,6 +533,9 @@ std::string StreamTranslator::on_event(std::string_view type, std::string_view d
     return {};
   }
   if (type == "message_delta") {
+    const Value* usage = member(d, "usage");  // running totals; input_tokens may come again
+    read_count(usage, "input_tokens", input_tokens_);
+    read_count(usage, "output_tokens", output_tokens_);
     const Value* delta = member(d, "delta");
     const std::string_view stop = delta ? string_member(*delta, "stop_reason") : std::string_view{};
     if (stop.empty()) return {};
@@ -511,6 +543,8 @@ std::string StreamTranslator::on_event(std::string_view type, std::string_view d
   }
   if (type == "message_stop") {
     done_ = true;
+    const bool reported = input_tokens_ >= 0 || output_tokens_ >= 0;
+    if (include_usage_ && reported) return usage_chunk() + "data: [DONE]\n\n";
     return "data: [DONE]\n\n";
   }
   if (type == "error") {

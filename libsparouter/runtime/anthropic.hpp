@@ -14,7 +14,8 @@ namespace sparouter::runtime::anthropic {
 
 // An OpenAI chat body as a Messages body: system and developer messages become "system",
 // max_tokens defaults to 4096, stop -> stop_sequences, tools and tool results are mapped,
-// images (data: and http URLs) become image blocks.
+// images (data: and http URLs) become image blocks. stream_options is not sent: Messages has
+// none, and its stream always reports usage (see StreamTranslator).
 Result<std::string> translate_request(std::string_view openai_body, std::string_view model,
                                       bool stream);
 
@@ -26,23 +27,33 @@ std::string translate_error(std::string_view anthropic_body);
 
 // Feeds the bytes of a Messages stream; every call returns the OpenAI SSE bytes ("data: {...}
 // \n\n" chunks, "data: [DONE]\n\n" at message_stop) that the bytes completed.
+// `include_usage` is the client's stream_options.include_usage, with OpenAI's meaning: every
+// chunk has "usage": null, and the one before [DONE] has "choices": [] and the whole usage
+// (input tokens from message_start, output tokens from message_delta). An upstream that reported
+// no usage at all gets no usage chunk; without include_usage no chunk has a usage field.
 class StreamTranslator {
  public:
-  explicit StreamTranslator(int64_t now) : created_(now) {}
+  StreamTranslator(int64_t now, bool include_usage)
+      : created_(now), include_usage_(include_usage) {}
   std::string feed(std::string_view bytes);
   bool done() const noexcept { return done_; }
   bool failed() const noexcept { return failed_; }  // an error event or unreadable bytes
 
  private:
   std::string on_event(std::string_view type, std::string_view data);
+  std::string head() const;  // a chunk up to its "choices" value
   std::string chunk(std::string_view delta_json, std::string_view finish_reason);
+  std::string usage_chunk() const;
 
   http::SseSplitter splitter_;
   std::string id_;
   std::string model_;
   int64_t created_;
-  int tool_calls_ = 0;     // tool_use blocks seen so far (their OpenAI index)
-  int current_tool_ = -1;  // the OpenAI index of the block being streamed, -1 for text
+  int64_t input_tokens_ = -1;   // -1 until the upstream reports it
+  int64_t output_tokens_ = -1;  // the same; message_delta's count is the running total
+  int tool_calls_ = 0;          // tool_use blocks seen so far (their OpenAI index)
+  int current_tool_ = -1;       // the OpenAI index of the block being streamed, -1 for text
+  bool include_usage_;
   bool done_ = false;
   bool failed_ = false;
 };

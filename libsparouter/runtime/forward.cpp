@@ -207,7 +207,7 @@ asio::awaitable<StreamEnd> pass_stream(ForwardEnv& env, const ForwardPlan& plan,
   std::string_view end_kind = "success";
   if (!co_await w.begin_stream(status, headers)) end = Outcome::kCancelled;
   std::optional<StreamTranslation> translator;
-  if (translated) translator.emplace(c, std::time(nullptr));
+  if (translated) translator.emplace(c, plan.call.body, std::time(nullptr));
   while (end == Outcome::kSuccess && !upstream_done) {
     std::string held;  // the first piece, read before the head went out
     held.swap(pending);

@@ -45,10 +45,14 @@ std::string translate_error(std::string_view gemini_body);
 
 // Feeds the bytes of a streamGenerateContent?alt=sse answer; every call returns the OpenAI SSE
 // bytes ("data: {...}\n\n" chunks, "data: [DONE]\n\n" after the chunk with a finishReason) that
-// the bytes completed.
+// the bytes completed. `include_usage` is the client's stream_options.include_usage, with
+// OpenAI's meaning: every chunk has "usage": null, and the one before [DONE] has "choices": []
+// and the usage (the last usageMetadata Gemini sent; none sent, no such chunk). Without it no
+// chunk has a usage field.
 class StreamTranslator {
  public:
-  StreamTranslator(std::string_view model, int64_t now) : model_(model), created_(now) {}
+  StreamTranslator(std::string_view model, int64_t now, bool include_usage)
+      : model_(model), created_(now), include_usage_(include_usage) {}
   std::string feed(std::string_view bytes);
   // The upstream ended: a last event without its blank line is read; a stream that never said
   // why it finished was cut short, which is a failure (an error event is returned).
@@ -58,15 +62,17 @@ class StreamTranslator {
 
  private:
   std::string on_event(std::string_view data);
-  std::string chunk(std::string_view delta_json, std::string_view end_reason,
-                    std::string_view usage = {});
+  std::string chunk(std::string_view delta_json, std::string_view end_reason);
+  std::string usage_chunk() const;
   std::string fail(std::string_view message);
 
   http::SseSplitter splitter_;
   std::string id_;
   std::string model_;
+  std::string usage_;  // OpenAI's usage object for the latest usageMetadata (with include_usage)
   int64_t created_;
   int tool_calls_ = 0;  // functionCall parts seen so far (their OpenAI index)
+  bool include_usage_;
   bool started_ = false;
   bool done_ = false;
   bool failed_ = false;

@@ -1,6 +1,7 @@
 // Gemini streamGenerateContent?alt=sse -> OpenAI chat.completion.chunk events, event by event.
 // Each Gemini event is a whole GenerateContentResponse holding the next piece of the answer;
-// the one with a finishReason is the last (it also carries the usage).
+// the one with a finishReason is the last. Its usageMetadata (the running count, on every
+// event) becomes OpenAI's separate usage chunk when the client asked for stream usage.
 #include "runtime/gemini.hpp"
 #include "runtime/gemini_answer.hpp"
 #include "runtime/json_io.hpp"
@@ -9,19 +10,25 @@ namespace sparouter::runtime::gemini {
 
 using namespace detail;
 
-std::string StreamTranslator::chunk(std::string_view delta_json, std::string_view end_reason,
-                                    std::string_view usage) {
-  rapidjson::StringBuffer b;
-  Writer w(b);
+namespace {
+// A chat.completion.chunk object up to its "choices" key.
+void begin_chunk(Writer& w, std::string_view id, int64_t created, std::string_view model) {
   w.StartObject();
   w.Key("id");
-  str(w, id_);
+  str(w, id);
   w.Key("object");
   w.String("chat.completion.chunk");
   w.Key("created");
-  w.Int64(created_);
+  w.Int64(created);
   w.Key("model");
-  str(w, model_);
+  str(w, model);
+}
+}  // namespace
+
+std::string StreamTranslator::chunk(std::string_view delta_json, std::string_view end_reason) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  begin_chunk(w, id_, created_, model_);
   w.Key("choices");
   w.StartArray();
   w.StartObject();
@@ -37,10 +44,24 @@ std::string StreamTranslator::chunk(std::string_view delta_json, std::string_vie
   }
   w.EndObject();
   w.EndArray();
-  if (!usage.empty()) {  // OpenAI's optional chunk usage: the last chunk has it all
+  if (include_usage_) {  // OpenAI's: null on all but the usage chunk
     w.Key("usage");
-    w.RawValue(usage.data(), usage.size(), rapidjson::kObjectType);
+    w.Null();
   }
+  w.EndObject();
+  return "data: " + buffer_string(b) + "\n\n";
+}
+
+// OpenAI's last chunk for include_usage: no choices, the usage of the whole request.
+std::string StreamTranslator::usage_chunk() const {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  begin_chunk(w, id_, created_, model_);
+  w.Key("choices");
+  w.StartArray();
+  w.EndArray();
+  w.Key("usage");
+  w.RawValue(usage_.data(), usage_.size(), rapidjson::kObjectType);
   w.EndObject();
   return "data: " + buffer_string(b) + "\n\n";
 }
@@ -93,6 +114,9 @@ std::string StreamTranslator::on_event(std::string_view data) {
     id_ = completion_id(*body, created_);
     out += chunk(R"({"role":"assistant","content":""})", "");
   }
+  if (include_usage_) {
+    if (std::string usage = usage_json(*body); !usage.empty()) usage_ = std::move(usage);
+  }
   const CandidateView c = read_candidate(*body);
   if (!c.text.empty()) {
     rapidjson::StringBuffer b;
@@ -116,7 +140,8 @@ std::string StreamTranslator::on_event(std::string_view data) {
   }
   const std::string_view reason = finish_reason(c.reason, tool_calls_ > 0);
   if (!reason.empty()) {
-    out += chunk("{}", reason, usage_json(*body));
+    out += chunk("{}", reason);
+    if (include_usage_ && !usage_.empty()) out += usage_chunk();
     out += "data: [DONE]\n\n";
     done_ = true;
   }

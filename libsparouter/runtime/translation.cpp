@@ -1,14 +1,31 @@
 #include "runtime/translation.hpp"
 
+#include "runtime/json_io.hpp"
+
 namespace sparouter::runtime {
 
 namespace {
 std::variant<anthropic::StreamTranslator, gemini::StreamTranslator> make_stream(const Candidate& c,
+                                                                                bool include_usage,
                                                                                 int64_t now) {
-  if (c.provider_kind == ProviderKind::kGemini) return gemini::StreamTranslator(c.model, now);
-  return anthropic::StreamTranslator(now);
+  if (c.provider_kind == ProviderKind::kGemini) {
+    return gemini::StreamTranslator(c.model, now, include_usage);
+  }
+  return anthropic::StreamTranslator(now, include_usage);
 }
 }  // namespace
+
+bool wants_stream_usage(std::string_view openai_body) {
+  // Most bodies never name it: they are not parsed again (a key spelled with \u escapes is
+  // not looked for).
+  if (openai_body.find("include_usage") == std::string_view::npos) return false;
+  json_io::Document d;
+  d.Parse(openai_body.data(), openai_body.size());
+  if (d.HasParseError()) return false;
+  const json_io::Value* options = json_io::member(d, "stream_options");
+  const json_io::Value* include = options ? json_io::member(*options, "include_usage") : nullptr;
+  return include && include->IsBool() && include->GetBool();
+}
 
 bool translates(ProviderKind kind) noexcept {
   return kind == ProviderKind::kAnthropic || kind == ProviderKind::kGemini;
@@ -32,8 +49,8 @@ std::string translate_error_answer(ProviderKind kind, std::string body) {
   return translated.empty() ? body : translated;
 }
 
-StreamTranslation::StreamTranslation(const Candidate& c, int64_t now)
-    : impl_(make_stream(c, now)) {}
+StreamTranslation::StreamTranslation(const Candidate& c, std::string_view client_body, int64_t now)
+    : impl_(make_stream(c, wants_stream_usage(client_body), now)) {}
 
 std::string StreamTranslation::feed(std::string_view bytes) {
   return std::visit([bytes](auto& t) { return t.feed(bytes); }, impl_);

@@ -24,10 +24,15 @@ Result<std::string> translate_answer(const Candidate& c, std::string body, int64
 // A provider's error body as OpenAI's error object; unchanged when it is not one it knows.
 std::string translate_error_answer(ProviderKind kind, std::string body);
 
+// Whether an OpenAI chat body asks for usage in its stream: stream_options.include_usage true.
+bool wants_stream_usage(std::string_view openai_body);
+
 // A translated kind's stream, fed piece by piece (only for kinds where translates() is true).
+// `client_body` is the client's request, read once here: with stream_options.include_usage the
+// chunks follow OpenAI's usage contract (see anthropic::StreamTranslator).
 class StreamTranslation {
  public:
-  StreamTranslation(const Candidate& c, int64_t now);
+  StreamTranslation(const Candidate& c, std::string_view client_body, int64_t now);
   std::string feed(std::string_view bytes);
   // The upstream ended cleanly: what is still owed to the client (may set failed()).
   std::string finish();

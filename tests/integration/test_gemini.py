@@ -1,6 +1,7 @@
 """Gemini deployments end to end in direct mode: the real server translating OpenAI chat requests
 for the fake's generateContent and streamGenerateContent routes (which check the key header and
-the request as the real API does) and their answers back, with fallback and refusals."""
+the request as the real API does) and their answers back, with fallback and refusals. Streamed
+usage follows OpenAI's stream_options for Gemini and Anthropic deployments alike."""
 import http.client
 import json
 import time
@@ -210,11 +211,39 @@ def test_streamed_answer_is_chunks_then_done(server, gemini):
     assert text == "Hello from g (model %s)" % MODEL
     assert [c["choices"][0]["finish_reason"] for c in chunks[:-1]] == [None] * (len(chunks) - 1)
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
-    assert chunks[-1]["usage"] == {"prompt_tokens": 3, "completion_tokens": 5,
-                                   "total_tokens": 8}
+    assert not any("usage" in c for c in chunks)  # the client did not ask for it
     # Chunks arrive as the fake sends them (20 ms apart), not buffered into one piece.
     assert events[-1][1] - events[0][1] > 0.05
     assert gemini[0].stats()["streams_completed"] == 1
+
+
+@pytest.mark.parametrize("include_usage", [True, False, None], ids=["usage", "no-usage", "absent"])
+@pytest.mark.parametrize("kind, model", [("gemini", MODEL), ("anthropic", "claude-x")])
+def test_stream_usage_follows_openai_s_stream_options(server, gemini, kind, model, include_usage):
+    """OpenAI's contract: with stream_options.include_usage every chunk has "usage": null, and
+    one more chunk, with "choices": [] and the whole usage, comes just before [DONE]; without it
+    no chunk has a usage field. Both fakes report 3 prompt and 5 completion tokens."""
+    setup_gemini(server, [("p", kind, gemini[0].origin, key_of("g"))], [("p", model, 0, None)])
+    extra = {} if include_usage is None else {"stream_options": {"include_usage": include_usage}}
+    st, _, events = stream_chat(server, chat_body("hi", stream=True, **extra))
+    assert st == 200
+    datas = [d for d, _ in events]
+    assert datas[-1] == "[DONE]"
+    chunks = [json.loads(d) for d in datas[:-1]]
+    content = chunks[:-1] if include_usage else chunks
+    text = "".join(c["choices"][0]["delta"].get("content") or "" for c in content)
+    assert text == "Hello from g (model %s)" % model
+    assert content[-1]["choices"][0]["finish_reason"] == "stop"
+    if include_usage:
+        assert all("usage" in c and c["usage"] is None for c in content)
+        usage = chunks[-1]
+        assert usage["choices"] == []
+        assert usage["usage"] == {"prompt_tokens": 3, "completion_tokens": 5, "total_tokens": 8}
+        assert usage["object"] == "chat.completion.chunk" and usage["id"] == chunks[0]["id"]
+    else:
+        assert not any("usage" in c for c in chunks)
+    sent = json.loads(gemini[0].last_request()["body"])
+    assert "stream_options" not in sent  # neither Messages nor generateContent has it
 
 
 def test_stream_broken_mid_way_ends_with_an_error_event(server, gemini):

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/translation.hpp"
 #include "runtime/upstream_request.hpp"
 
 namespace sparouter::runtime {
@@ -281,41 +282,119 @@ const std::string kEvents =
     "\"finishReason\":\"MAX_TOKENS\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":2,"
     "\"candidatesTokenCount\":3,\"totalTokenCount\":5},\"responseId\":\"s1\"}\r\n\r\n";
 
-std::string expected_stream() {
+// What the client gets for kEvents; with include_usage, OpenAI's shape: "usage": null on every
+// chunk, then one chunk with no choices and the whole usage just before [DONE].
+std::string expected_stream(bool include_usage = false) {
   const std::string head =
-      R"(data: {"id":"chatcmpl-s1","object":"chat.completion.chunk","created":7,"model":"gm","choices":[{"index":0,"delta":)";
-  return head + R"({"role":"assistant","content":""},"finish_reason":null}]})" + "\n\n" + head +
-         R"({"content":"He\"y"},"finish_reason":null}]})" + "\n\n" + head +
-         "{\"content\":\" \xe4\xbd\xa0\xe5\xa5\xbd\"},\"finish_reason\":null}]}\n\n" + head +
-         R"({"tool_calls":[{"index":0,"id":"call_s1_0","type":"function","function":{"name":"f","arguments":"{\"a\":1}"},"extra_content":{"google":{"thought_signature":"T"}}}]},"finish_reason":null}]})" +
-         "\n\n" + head + R"({"content":"!"},"finish_reason":null}]})" + "\n\n" + head +
-         R"({},"finish_reason":"length"}],"usage":{"prompt_tokens":2,"completion_tokens":3,"total_tokens":5}})" +
-         "\n\n" + "data: [DONE]\n\n";
+      R"(data: {"id":"chatcmpl-s1","object":"chat.completion.chunk","created":7,"model":"gm",)";
+  const std::string choice = head + R"("choices":[{"index":0,"delta":)";
+  const std::string end = include_usage ? "}],\"usage\":null}\n\n" : "}]}\n\n";
+  std::string out =
+      choice + R"({"role":"assistant","content":""},"finish_reason":null)" + end + choice +
+      R"({"content":"He\"y"},"finish_reason":null)" + end + choice +
+      "{\"content\":\" \xe4\xbd\xa0\xe5\xa5\xbd\"},\"finish_reason\":null" + end + choice +
+      R"({"tool_calls":[{"index":0,"id":"call_s1_0","type":"function","function":{"name":"f","arguments":"{\"a\":1}"},"extra_content":{"google":{"thought_signature":"T"}}}]},"finish_reason":null)" +
+      end + choice + R"({"content":"!"},"finish_reason":null)" + end + choice +
+      R"({},"finish_reason":"length")" + end;
+  if (include_usage) {
+    out += head +
+           R"("choices":[],"usage":{"prompt_tokens":2,"completion_tokens":3,"total_tokens":5}})" +
+           "\n\n";
+  }
+  return out + "data: [DONE]\n\n";
 }
 
 TEST(Gemini, StreamTranslationAtEverySplit) {
-  const std::string want = expected_stream();
-  // Two reads split at every byte (inside "data:", inside a UTF-8 character, between \r and
-  // \n), and one byte per read.
-  for (size_t cut = 0; cut <= kEvents.size(); ++cut) {
-    gemini::StreamTranslator t("gm", 7);
-    std::string out = t.feed(std::string_view(kEvents).substr(0, cut));
-    out += t.feed(std::string_view(kEvents).substr(cut));
-    out += t.finish();
-    ASSERT_EQ(out, want) << "cut at " << cut;
-    EXPECT_TRUE(t.done());
-    EXPECT_FALSE(t.failed());
+  for (const bool include_usage : {false, true}) {
+    const std::string want = expected_stream(include_usage);
+    // Two reads split at every byte (inside "data:", inside a UTF-8 character, between \r and
+    // \n), and one byte per read.
+    for (size_t cut = 0; cut <= kEvents.size(); ++cut) {
+      gemini::StreamTranslator t("gm", 7, include_usage);
+      std::string out = t.feed(std::string_view(kEvents).substr(0, cut));
+      out += t.feed(std::string_view(kEvents).substr(cut));
+      out += t.finish();
+      ASSERT_EQ(out, want) << "cut at " << cut << ", include_usage " << include_usage;
+      EXPECT_TRUE(t.done());
+      EXPECT_FALSE(t.failed());
+    }
+    gemini::StreamTranslator t("gm", 7, include_usage);
+    std::string out;
+    for (char ch : kEvents) out += t.feed(std::string_view(&ch, 1));
+    EXPECT_EQ(out, want);
   }
-  gemini::StreamTranslator t("gm", 7);
-  std::string out;
-  for (char ch : kEvents) out += t.feed(std::string_view(&ch, 1));
-  EXPECT_EQ(out, want);
+}
+
+TEST(Gemini, StreamUsageOnlyWhenAskedAndOnlyWhatGeminiSent) {
+  // Without include_usage no chunk has a usage field, though Gemini sent usageMetadata.
+  {
+    gemini::StreamTranslator t("gm", 7, false);
+    const std::string out = t.feed(kEvents);
+    EXPECT_EQ(out.find("usage"), std::string::npos) << out;
+  }
+  // No usageMetadata at all: null usages, but no usage chunk made up.
+  {
+    gemini::StreamTranslator t("gm", 7, true);
+    const std::string out = t.feed(
+        "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]},\"finishReason\":"
+        "\"STOP\"}],\"responseId\":\"r\"}\n\n");
+    EXPECT_TRUE(t.done());
+    EXPECT_TRUE(has(out, R"("finish_reason":"stop"}],"usage":null})")) << out;
+    EXPECT_FALSE(has(out, R"("choices":[])")) << out;
+    EXPECT_TRUE(out.ends_with("}\n\ndata: [DONE]\n\n")) << out;
+  }
+  // Gemini's count runs on: the last usageMetadata is the whole request's, even when the event
+  // that finishes has none; thinking tokens are completion tokens, as OpenAI counts them.
+  {
+    gemini::StreamTranslator t("gm", 7, true);
+    const std::string out = t.feed(
+        "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a\"}]}}],\"usageMetadata\":"
+        "{\"promptTokenCount\":4,\"totalTokenCount\":4},\"responseId\":\"r\"}\n\n"
+        "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"b\"}]}}],\"usageMetadata\":"
+        "{\"promptTokenCount\":4,\"candidatesTokenCount\":2,\"thoughtsTokenCount\":5,"
+        "\"totalTokenCount\":11},\"responseId\":\"r\"}\n\n"
+        "data: {\"candidates\":[{\"content\":{\"parts\":[]},\"finishReason\":\"STOP\"}],"
+        "\"responseId\":\"r\"}\n\n");
+    EXPECT_TRUE(t.done());
+    const std::string usage_chunk =
+        R"(data: {"id":"chatcmpl-r","object":"chat.completion.chunk","created":7,"model":"gm",)"
+        R"("choices":[],"usage":{"prompt_tokens":4,"completion_tokens":7,"total_tokens":11,)"
+        R"("completion_tokens_details":{"reasoning_tokens":5}}})"
+        "\n\n";
+    EXPECT_TRUE(out.ends_with(usage_chunk + "data: [DONE]\n\n")) << out;
+  }
+  // A stream cut short ends with the error event, not with a usage chunk.
+  {
+    gemini::StreamTranslator t("gm", 7, true);
+    std::string out = t.feed(kEvents.substr(0, kEvents.find("\r\n\r\n") + 4));
+    out += t.finish();
+    EXPECT_TRUE(t.failed());
+    EXPECT_FALSE(has(out, R"("choices":[])")) << out;
+  }
+}
+
+TEST(Gemini, StreamTranslationReadsIncludeUsageFromTheClientBody) {
+  Candidate c;
+  c.provider_kind = ProviderKind::kGemini;
+  c.model = "gm";
+  auto run = [&](std::string_view body) {
+    StreamTranslation t(c, body, 7);
+    std::string out = t.feed(kEvents);
+    out += t.finish();
+    EXPECT_FALSE(t.failed());
+    return out;
+  };
+  EXPECT_EQ(run(R"({"model":"g","stream":true,"stream_options":{"include_usage":true}})"),
+            expected_stream(true));
+  EXPECT_EQ(run(R"({"model":"g","stream":true,"stream_options":{"include_usage":false}})"),
+            expected_stream(false));
+  EXPECT_EQ(run(R"({"model":"g","stream":true})"), expected_stream(false));
 }
 
 TEST(Gemini, StreamEndsAndFailures) {
   // The last event without its blank line is still read at the end.
   {
-    gemini::StreamTranslator t("gm", 7);
+    gemini::StreamTranslator t("gm", 7, false);
     std::string out = t.feed(std::string_view(kEvents).substr(0, kEvents.size() - 4));
     EXPECT_FALSE(t.done());
     out += t.finish();
@@ -324,7 +403,7 @@ TEST(Gemini, StreamEndsAndFailures) {
   }
   // Cut short: no finishReason ever came.
   {
-    gemini::StreamTranslator t("gm", 7);
+    gemini::StreamTranslator t("gm", 7, false);
     const std::string first = kEvents.substr(0, kEvents.find("\r\n\r\n") + 4);
     std::string out = t.feed(first);
     EXPECT_TRUE(has(out, R"("content":"He\"y")"));
@@ -335,7 +414,7 @@ TEST(Gemini, StreamEndsAndFailures) {
   }
   // An error event in the stream.
   {
-    gemini::StreamTranslator t("gm", 7);
+    gemini::StreamTranslator t("gm", 7, false);
     const std::string out = t.feed(
         "data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":"
         "\"UNAVAILABLE\"}}\n\n");
@@ -345,13 +424,13 @@ TEST(Gemini, StreamEndsAndFailures) {
   }
   // Not JSON.
   {
-    gemini::StreamTranslator t("gm", 7);
+    gemini::StreamTranslator t("gm", 7, false);
     t.feed("data: {oops\n\n");
     EXPECT_TRUE(t.failed());
   }
   // A blocked prompt ends the stream at once.
   {
-    gemini::StreamTranslator t("gm", 7);
+    gemini::StreamTranslator t("gm", 7, false);
     const std::string out = t.feed("data: {\"promptFeedback\":{\"blockReason\":\"OTHER\"}}\n\n");
     EXPECT_TRUE(t.done());
     EXPECT_TRUE(has(out, R"("finish_reason":"content_filter")")) << out;

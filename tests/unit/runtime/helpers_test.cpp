@@ -294,7 +294,7 @@ TEST(Anthropic, StreamTranslationAcrossSplitReads) {
       "event: message_delta\ndata: "
       "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"max_tokens\"}}\n\n"
       "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
-  anthropic::StreamTranslator t(7);
+  anthropic::StreamTranslator t(7, false);
   std::string out;
   for (size_t i = 0; i < events.size(); i += 13)
     out += t.feed(std::string_view(events).substr(i, 13));
@@ -311,7 +311,7 @@ TEST(Anthropic, StreamTranslationAcrossSplitReads) {
           R"({"tool_calls":[{"index":0,"function":{"arguments":"{\"a\":"}}]},"finish_reason":null}]})" +
           "\n\n" + head + R"({},"finish_reason":"length"}]})" + "\n\n" + "data: [DONE]\n\n");
 
-  anthropic::StreamTranslator bad(7);
+  anthropic::StreamTranslator bad(7, false);
   const std::string error_event =
       "event: error\ndata: "
       "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"
