@@ -107,6 +107,15 @@ const char* timeout_phase_name(TimeoutPhase phase) noexcept {
   return "unknown";
 }
 
+ClientError cancelled_error(bool sent) {
+  return {ClientErrc::kCancelled, TimeoutPhase::kNone, "cancelled", sent, false};
+}
+
+void SendCanceller::cancel() noexcept {
+  cancelled_ = true;
+  if (connection_ != nullptr) connection_->close();
+}
+
 // ---- Exchange ----
 
 Exchange::Exchange(ConnectionPool& pool, std::shared_ptr<ClientConnection> connection)
@@ -264,8 +273,8 @@ asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> Client::open(
 // The connection comes from the pool without a coroutine when one is idle; open() (its own
 // frame) runs only when one must be waited for or made. This frame stays under Asio's
 // recycling limit of 1,020 bytes.
-asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
-    const ClientRequest& request) {
+asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(const ClientRequest& request,
+                                                                      SendCanceller* canceller) {
   const std::shared_ptr<const Target> target = target_for(request.url);
   if (!target) {
     co_return ClientError{ClientErrc::kInvalidRequest, TimeoutPhase::kNone,
@@ -290,6 +299,13 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
           target, std::min(total_deadline, start + options_.connect_timeout), !retrying);
       if (!opened) co_return opened.error();
       conn = std::move(opened.value());
+    }
+    if (canceller != nullptr) {
+      if (canceller->cancelled_) {
+        pool_.discard(conn);
+        co_return cancelled_error(false);
+      }
+      canceller->connection_ = conn.get();
     }
     write_head(*conn, *target, request);
     const auto pieces = request.body_pieces();
@@ -339,6 +355,13 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(
         answered = step.event != ResponseParser::Event::kNeedMore;
         if (answered) break;
         conn->begin = conn->end = 0;
+      }
+    }
+    if (canceller != nullptr) {
+      canceller->connection_ = nullptr;
+      if (canceller->cancelled_) {
+        pool_.discard(conn);
+        co_return cancelled_error(true);
       }
     }
     if (answered) break;

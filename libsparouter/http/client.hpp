@@ -72,6 +72,21 @@ struct ClientResponse {
 
 class ClientConnection;
 
+// Stops a send() in progress from outside, e.g. when the downstream client goes away while the
+// response head is awaited (a non-streamed completion's head comes only when the whole answer
+// is done). Call cancel() on the Client's executor; send() then fails with kCancelled and the
+// connection is closed, not reused. One per send() at a time.
+class SendCanceller {
+ public:
+  void cancel() noexcept;
+  bool cancelled() const noexcept { return cancelled_; }
+
+ private:
+  friend class Client;
+  ClientConnection* connection_ = nullptr;  // while send() holds one
+  bool cancelled_ = false;
+};
+
 // One request and its response on one connection. The head is read; the body comes through
 // read_some() piece by piece. Destroying it before the end closes the connection.
 class Exchange {
@@ -122,7 +137,8 @@ class Client {
 
   // Sends the request and reads the response head. Errors are typed. Only a reused connection
   // that the peer closed or reset before any byte of an answer is retried, once, on a new one.
-  asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> send(const ClientRequest& request);
+  asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> send(const ClientRequest& request,
+                                                                SendCanceller* canceller = nullptr);
   // send() and the whole body (at most max_body_bytes, else a kProtocol error).
   asio::awaitable<ClientResult<ClientResponse>> fetch(const ClientRequest& request,
                                                       size_t max_body_bytes = 64 * 1024 * 1024);

@@ -374,11 +374,18 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
     }
     if (plan.report_health) env.router.begin_attempt(plan.decision, c);
     const auto t0 = SteadyClock::now();
-    auto sent = co_await env.client.send(request);
+    // The client may leave while the head is awaited (for a whole completion, as long as the
+    // model writes): the watch then stops the call, and no fallback is made for nobody.
+    http::SendCanceller canceller;
+    asio::cancellation_slot gone = w.client_gone_slot();
+    gone.assign([&canceller](asio::cancellation_type) { canceller.cancel(); });
+    auto sent = co_await env.client.send(request, &canceller);
+    gone.clear();
     if (!sent) {
-      const Outcome o = outcome_from_client_error(sent.error());
-      finish_attempt(env, plan, c, o, error_kind(sent.error()), since_us(t0));
-      if (o == Outcome::kCancelled || w.client_gone()) co_return;
+      const bool left = w.client_gone() || sent.error().code == http::ClientErrc::kCancelled;
+      const Outcome o = left ? Outcome::kCancelled : outcome_from_client_error(sent.error());
+      finish_attempt(env, plan, c, o, left ? "cancelled" : error_kind(sent.error()), since_us(t0));
+      if (left) co_return;
       log.push_back({std::string(c.deployment_id), error_kind(sent.error()), 0});
       last_status = 0;
       continue;
@@ -407,7 +414,6 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
       break;
     }
 
-    asio::cancellation_slot gone = w.client_gone_slot();
     http::Exchange* exchange = ex.get();
     gone.assign([exchange](asio::cancellation_type) { exchange->cancel(); });
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
 #include <memory>
 #include <thread>
 
@@ -368,6 +369,24 @@ TEST_F(HttpClient, PoolCapMakesRequestsWaitForAFreeConnection) {
   EXPECT_EQ(waited, ClientErrc::kTimeout);
   EXPECT_EQ(third, "hello");
   EXPECT_EQ(server_->connection_count(), 1u);
+}
+
+// The caller stops a send() that waits for the head (its own client left): kCancelled at once,
+// the connection closed rather than pooled.
+TEST_F(HttpClient, SendCancellerStopsTheWaitForTheHead) {
+  testing::ScriptedPeer peer({{"", false}, {kOk, false}});  // the first request gets no answer
+  client();
+  SendCanceller canceller;
+  asio::steady_timer timer(ctx_, std::chrono::steady_clock::now() + 50ms);
+  timer.async_wait([&](std::error_code) { canceller.cancel(); });
+  const ClientRequest req{"GET", url("/", peer.port()), {}, ""};
+  const auto t0 = std::chrono::steady_clock::now();
+  auto sent = run_co(ctx_, client_->send(req, &canceller));
+  ASSERT_FALSE(sent.ok());
+  EXPECT_EQ(sent.error().code, ClientErrc::kCancelled);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);  // not the 120 s first-byte timeout
+  EXPECT_EQ(client_->pool().idle_count("http://127.0.0.1:" + std::to_string(peer.port())), 0u);
+  EXPECT_EQ(client_->pool().in_use_count("http://127.0.0.1:" + std::to_string(peer.port())), 0u);
 }
 
 // A retry asks the pool for a new connection; at the cap, the oldest idle one makes room.

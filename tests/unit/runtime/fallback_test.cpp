@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
+#include "unit/http/http_test_util.hpp"
 #include "unit/runtime/runtime_test_util.hpp"
 
 namespace sparouter::runtime {
@@ -16,6 +18,7 @@ using testing::chat_body;
 using testing::ConfigBuilder;
 using testing::fake;
 using testing::Reply;
+using namespace std::chrono_literals;
 
 class Fallback : public ::testing::Test {
  protected:
@@ -177,6 +180,38 @@ TEST_F(Fallback, OnConnectionReset) {
       << text;
   EXPECT_NE(text.find(R"(sparouter_upstream_attempts_total{deployment="b",outcome="success"} 1)"),
             std::string::npos)
+      << text;
+}
+
+// A whole completion's head comes only when the model is done: a client that leaves meanwhile
+// stops the call, and the deployment's timeout then brings no fallback to a client long gone.
+TEST_F(Fallback, ClientGoneBeforeTheHeadStopsTheCallWithoutFallback) {
+  start(tiers(/*timeout_a=*/1500).c);
+  Fault f;
+  f.delay_ms = 3000;
+  a_->set_fault(f);
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    http::testing::RawClient client(bench_->port());
+    ASSERT_TRUE(client.connected());
+    const std::string body = chat_body("g", "hi");
+    ASSERT_TRUE(
+        client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                    "Content-Type: application/json\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body));
+    std::this_thread::sleep_for(200ms);  // the request is with A
+    client.reset();
+  }
+  ASSERT_TRUE(bench_->wait_summaries(1));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1500ms);  // before A's timeout
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600) -
+                              (std::chrono::steady_clock::now() - t0));
+  EXPECT_EQ(b_->stats().chat_requests, 0);
+  const std::string text = bench_->metrics().render_prometheus(&bench_->router());
+  EXPECT_NE(text.find(R"(sparouter_upstream_attempts_total{deployment="a",outcome="cancelled"} 1)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find(R"(sparouter_upstream_errors_total{deployment="a")"), std::string::npos)
       << text;
 }
 
