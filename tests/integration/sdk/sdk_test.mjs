@@ -1,7 +1,8 @@
 // The server through the official OpenAI SDK for Node: what a client of sparouter really uses.
 // Starts two fake upstreams and the server (binaries from SPAROUTER_SERVER_BIN and
 // SPAROUTER_FAKE_UPSTREAM_BIN), configures routing through the admin API, then talks /v1 with
-// the SDK: plain and streamed completions, routing headers, errors as SDK exceptions, models.
+// the SDK: plain and streamed completions (Anthropic and Gemini deployments included), routing
+// headers, errors as SDK exceptions, models.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,6 +67,15 @@ async function main() {
       { provider_id: 'pa', model: 'model-a', priority: 0 });
     await admin(port, 'POST', '/api/routing/groups/general/deployments',
       { provider_id: 'pb', model: 'model-b', priority: 1 });
+    // Translated providers, both on fake b (it speaks Messages and generateContent too).
+    for (const [id, kind, group, model] of [['pc', 'anthropic', 'claude', 'claude-x'],
+      ['pg', 'gemini', 'gem', 'gemini-x']]) {
+      await admin(port, 'POST', '/api/providers', {
+        id, name: id, kind, base_url: `http://127.0.0.1:${fakeB}`, api_key: `sk-${id}-key`,
+      });
+      await admin(port, 'POST', '/api/routing/groups', { name: group });
+      await admin(port, 'POST', `/api/routing/groups/${group}/deployments`, { provider_id: id, model });
+    }
     await admin(port, 'PUT', '/api/classifier/config', {
       mode: 'rules_only', default_group: 'general', rules: [],
       classifier: { type: 'embedded', threshold: 0.5, labels: [] },
@@ -96,6 +106,33 @@ async function main() {
     }
     assert.ok(chunks >= 3, `only ${chunks} chunks`);
     assert.match(text, /Hello from a/);
+
+    // Anthropic and Gemini behind the OpenAI shape: with stream_options.include_usage the SDK
+    // sees usage: null on every chunk and the usage alone on a last chunk with no choices; the
+    // stream helper's final completion holds the text.
+    for (const group of ['claude', 'gem']) {
+      const answer = await client.chat.completions.create({
+        model: group, messages: [{ role: 'user', content: 'hi' }],
+      });
+      assert.ok(answer.choices[0].message.content.length > 0, `${group}: empty answer`);
+      assert.ok(answer.usage.total_tokens > 0, `${group}: no usage`);
+      const usageStream = await client.chat.completions.create({
+        model: group, stream: true, stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: 'stream please' }],
+      });
+      const seen = [];
+      for await (const chunk of usageStream) seen.push(chunk);
+      const last = seen.at(-1);
+      assert.deepEqual(last.choices, [], `${group}: last chunk has choices`);
+      assert.equal(last.usage.total_tokens, last.usage.prompt_tokens + last.usage.completion_tokens);
+      assert.ok(last.usage.total_tokens > 0, `${group}: usage ${JSON.stringify(last.usage)}`);
+      for (const chunk of seen.slice(0, -1)) assert.equal(chunk.usage, null, `${group}: early usage`);
+      const helper = client.chat.completions.stream({
+        model: group, messages: [{ role: 'user', content: 'stream please' }],
+      });
+      const final = await helper.finalChatCompletion();
+      assert.ok(final.choices[0].message.content.length > 0, `${group}: helper got no text`);
+    }
 
     // Errors arrive as the SDK's typed exceptions with OpenAI's error object.
     await assert.rejects(
