@@ -3,7 +3,6 @@
 // cases a whole-response server cannot stage (a close right after a request, a head cut short).
 #pragma once
 
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "unit/http/http_test_util.hpp"
+
 namespace sparouter::http::testing {
 
 class ScriptedPeer {
@@ -27,15 +28,7 @@ class ScriptedPeer {
   };
 
   explicit ScriptedPeer(std::vector<Step> script) : script_(std::move(script)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(fd_, 16);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    fd_ = listen_loopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~ScriptedPeer() {
