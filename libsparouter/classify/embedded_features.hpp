@@ -11,12 +11,16 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <type_traits>
+
+#include "classify/embedded_walk.hpp"
 
 namespace sparouter::classify {
 
@@ -135,7 +139,7 @@ concept CharRunSink = requires(Sink& s, uint64_t h) {
   { s.char_run_begin(h, true) } -> std::convertible_to<bool>;
 };
 // A CharRunSink with `static constexpr bool kBytewise = true` makes the walker take its
-// byte-at-a-time path everywhere: tests compare it with the word-span path.
+// byte-at-a-time path everywhere: tests compare it with the block path.
 template <class Sink>
 concept BytewiseSink = requires { requires Sink::kBytewise; };
 // A CharRunSink that takes the char keys of a held run in one call, char_keys(keys, n), instead
@@ -171,64 +175,12 @@ class FeatureWalker {
         char_max_(spec.char_ngram_max > 7 ? 7 : spec.char_ngram_max) {}
 
   void run(std::string_view text) {
-    using namespace features_detail;
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const size_t n = text.size();
-    size_t i = 0;
-    while (i < n) {
-      const unsigned char b = p[i];
-      const uint8_t cls = kBytes.cls[b];
-      if (cls == kWordByte) {
-        if constexpr (CharRunSink<Sink> && !BytewiseSink<Sink>) {
-          if (held_span_ready()) {
-            i = held_word_span(p, i, n);
-            continue;
-          }
-        }
-        word_byte(kBytes.fold[b]);
-        ++i;
-        continue;
-      }
-      if (cls == kSep) {
-        end_word();
-        end_char_run();
-        ++i;
-        continue;
-      }
-      if (cls == kApostrophe) {  // inside a word it is dropped, elsewhere it separates
-        if (!word_open_ || i + 1 >= n || kBytes.cls[p[i + 1]] != kWordByte) {
-          end_word();
-          end_char_run();
-        }
-        ++i;
-        continue;
-      }
-      uint32_t cp = 0;
-      const size_t len = decode_utf8(p + i, n - i, &cp);
-      const CodePointClass cpc = len == 1 ? kCpWord : classify_code_point(cp);
-      if (cpc == kCpWord) {
-        for (size_t k = 0; k < len; ++k) word_byte(p[i + k]);
-      } else if (cpc == kCpSep) {
-        if (cp == 0x2019 && word_open_ && i + len < n && kBytes.cls[p[i + len]] == kWordByte) {
-          // typographic apostrophe inside a word: dropped like '\''
-        } else {
-          end_word();
-          end_char_run();
-        }
-      } else {  // CJK: one word per code point; the char run continues across them
-        if (word_open_ && !cjk_run_) {
-          end_word();
-          end_char_run();
-        }
-        cjk_run_ = true;
-        for (size_t k = 0; k < len; ++k) {
-          char_byte(p[i + k]);
-          word_hash_ = (word_hash_ ^ p[i + k]) * 0x100000001B3ULL;
-        }
-        word_open_ = true;
-        end_word();
-      }
-      i += len;
+    if constexpr (CharRunSink<Sink> && !BytewiseSink<Sink>) {
+      run_blocks(p, n);
+    } else {
+      for (size_t i = 0; i < n;) i = step(p, i, n);
     }
     end_word();
     end_char_run();
@@ -239,6 +191,129 @@ class FeatureWalker {
   static constexpr uint64_t kWordSalt = 0x77u;
   static constexpr uint64_t kFnvBasis = 0xCBF29CE484222325ULL;
 
+  // One step of the byte path: the byte (or UTF-8 sequence) at p[i]. Returns where the next
+  // one starts.
+  size_t step(const unsigned char* p, size_t i, size_t n) {
+    using namespace features_detail;
+    const unsigned char b = p[i];
+    const uint8_t cls = kBytes.cls[b];
+    if (cls == kWordByte) {
+      word_byte(kBytes.fold[b]);
+      return i + 1;
+    }
+    if (cls == kSep) {
+      end_word();
+      end_char_run();
+      return i + 1;
+    }
+    if (cls == kApostrophe) {  // inside a word it is dropped, elsewhere it separates
+      if (!word_open_ || i + 1 >= n || kBytes.cls[p[i + 1]] != kWordByte) {
+        end_word();
+        end_char_run();
+      }
+      return i + 1;
+    }
+    uint32_t cp = 0;
+    const size_t len = decode_utf8(p + i, n - i, &cp);
+    const CodePointClass cpc = len == 1 ? kCpWord : classify_code_point(cp);
+    if (cpc == kCpWord) {
+      for (size_t k = 0; k < len; ++k) word_byte(p[i + k]);
+    } else if (cpc == kCpSep) {
+      if (cp == 0x2019 && word_open_ && i + len < n && kBytes.cls[p[i + len]] == kWordByte) {
+        // typographic apostrophe inside a word: dropped like '\''
+      } else {
+        end_word();
+        end_char_run();
+      }
+    } else {  // CJK: one word per code point; the char run continues across them
+      if (word_open_ && !cjk_run_) {
+        end_word();
+        end_char_run();
+      }
+      cjk_run_ = true;
+      for (size_t k = 0; k < len; ++k) {
+        char_byte(p[i + k]);
+        word_hash_ = (word_hash_ ^ p[i + k]) * 0x100000001B3ULL;
+      }
+      word_open_ = true;
+      end_word();
+    }
+    return i + len;
+  }
+
+  // The walk for sinks that hold runs, by blocks of 64 bytes (see embedded_walk.hpp). A block's
+  // events are the first byte of each run of ASCII word bytes, the first of each run of
+  // separators, and every other byte (apostrophes, bytes >= 0x80). The walk goes from event to
+  // event by clearing the lowest bit, so finding the next one does not wait on the work for
+  // the current one (a position carried through the runs' lengths made a chain that was slower
+  // than the byte loop). A word run between separators, with no word or char run open, is one
+  // simple_word(); another word run is held_span() while the char run holds it; a run of
+  // separators is one end of word and char run (the others would do nothing); every other byte
+  // takes the byte path's step(), or cjk_span() for CJK text. The effect is the byte path's,
+  // byte for byte. The last block is copied into a buffer padded with separators: nothing past
+  // the text's end is read.
+  void run_blocks(const unsigned char* p, size_t n) {
+    using namespace features_detail;
+    alignas(16) unsigned char fold[kBlock];  // the block's normalised bytes
+    alignas(16) unsigned char tail[kBlock];
+    size_t i = 0;
+    while (i < n) {
+      const size_t base = i & ~(kBlock - 1);
+      const unsigned char* block = p + base;
+      uint64_t valid = ~uint64_t{0};
+      if (n - base < kBlock) {
+        std::memset(tail, 0, kBlock);
+        std::memcpy(tail, block, n - base);
+        block = tail;
+        valid = (uint64_t{1} << (n - base)) - 1;
+      }
+      const BlockMasks m = classify_block(block, fold);
+      const uint64_t other = ~(m.word | m.sep);
+      // Bit k: byte k starts a word run or a separator run, or is another byte. A run that
+      // goes on from the previous block starts again at bit 0, which is harmless: a word run
+      // continues the open word, a separator after a separator does nothing.
+      uint64_t events = ((m.word & ~(m.word << 1)) | (m.sep & ~(m.sep << 1)) | other) & valid;
+      events &= ~uint64_t{0} << (i - base);  // a UTF-8 sequence may have ended past the block
+      i = base + kBlock;
+      while (events != 0) {
+        const size_t o = static_cast<size_t>(std::countr_zero(events));
+        const uint64_t bit = events & (~events + 1);
+        events ^= bit;
+        if (m.sep & bit) {
+          end_word();
+          end_char_run();
+        } else if (m.word & bit) {
+          const size_t len = static_cast<size_t>(std::countr_one(m.word >> o));
+          const size_t end = o + len;
+          if (end < kBlock && ((m.sep >> end) & 1) && !word_open_ && !char_open_ &&
+              char_max_ != 0) {
+            simple_word(fold + o, len);
+            events &= ~(bit << len);  // the separators after it would do nothing
+            continue;
+          }
+          size_t k = o;
+          do {
+            k = held_span_ready() ? k + held_span(fold + k, end - k) : step(p, base + k, n) - base;
+          } while (k < end);
+        } else {
+          size_t next = base + o;
+          const unsigned char b = block[o];
+          if (b >= 0xE0 && b <= 0xEF) {
+            next = cjk_span(p, next, n);
+          } else if (b >= 0xC2 && b <= 0xDF && latin_letter(p, next, n)) {
+            next += held_span(p + next, 2);
+          }
+          if (next == base + o) next = step(p, next, n);
+          if (next >= base + kBlock) {  // the rest of the block was taken
+            i = next;
+            break;
+          }
+          events &= ~uint64_t{0} << (next - base);  // the sequence's continuation bytes
+        }
+      }
+    }
+  }
+
   // The key is the top half of a multiplicative hash: cheap (this runs for every byte), and
   // every input bit reaches it.
   static uint32_t key_of(uint64_t h) {
@@ -247,33 +322,78 @@ class FeatureWalker {
   }
   void emit(uint64_t h, FeatureFamily family) { sink_(key_of(h), family); }
 
-  // The common case, a run of ASCII word bytes in a held char run, in one tight loop whose
-  // hash chain stays in a register (the byte path goes through members: about twice the time).
-  // Same effect as word_byte() on each byte. Outside CJK runs a word and its held char run
-  // start together and take the same bytes, so their hashes are equal here: one chain serves
-  // both.
+  // Whether p[i] starts a two-byte code point that is part of a word (the letters of most
+  // European languages but English) and the held char run can take both bytes: then
+  // held_span() on its two bytes is what step() would do.
+  bool latin_letter(const unsigned char* p, size_t i, size_t n) {
+    if (n - i < 2 || (p[i + 1] & 0xC0u) != 0x80u) return false;
+    const uint32_t cp = ((p[i] & 0x1Fu) << 6) | (p[i + 1] & 0x3Fu);  // 0x80-0x7FF
+    if (cp <= 0xBF || cp == 0xD7 || cp == 0xF7) return false;        // separators
+    return held_span_ready() && run_len_ + 2 <= kMaxHeldRun;
+  }
+
+  // Chinese and Japanese text: a run of CJK code points of three bytes each (the common ones:
+  // U+2E80-U+9FFF but CJK punctuation, and U+F900-U+FAFF), from p[i]. The byte path's step() on
+  // each, without its general decoding and with the three bytes taken into a held char run at
+  // once. Returns where the run ends (i itself if p[i] does not start one).
+  size_t cjk_span(const unsigned char* p, size_t i, size_t n) {
+    constexpr uint64_t kPrime = 0x100000001B3ULL;
+    while (n - i >= 3) {
+      const unsigned char b0 = p[i];
+      const unsigned char b1 = p[i + 1];
+      const unsigned char b2 = p[i + 2];
+      if ((b0 & 0xF0u) != 0xE0u || (b1 & 0xC0u) != 0x80u || (b2 & 0xC0u) != 0x80u) break;
+      const uint32_t cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+      const bool cjk = (cp - 0x2E80u <= 0x9FFFu - 0x2E80u && cp - 0x3000u > 0x3Fu) ||
+                       cp - 0xF900u <= 0xFAFFu - 0xF900u;
+      if (!cjk) break;  // none of these is overlong or a surrogate: step() would decode the same
+      if (word_open_ && !cjk_run_) {
+        end_word();
+        end_char_run();
+      }
+      cjk_run_ = true;
+      if (char_max_ != 0) {
+        if (!char_open_) open_char_run();
+        if (run_held_ && run_len_ + 3 <= kMaxHeldRun) {
+          run_[run_len_] = b0;
+          run_[run_len_ + 1] = b1;
+          run_[run_len_ + 2] = b2;
+          run_len_ += 3;
+          run_hash_ = (((((run_hash_ ^ b0) * kPrime) ^ b1) * kPrime) ^ b2) * kPrime;
+        } else {
+          char_byte(b0);
+          char_byte(b1);
+          char_byte(b2);
+        }
+      }
+      word_hash_ = (((((word_hash_ ^ b0) * kPrime) ^ b1) * kPrime) ^ b2) * kPrime;
+      word_open_ = true;
+      end_word();
+      i += 3;
+    }
+    return i;
+  }
+
+  // Word bytes in a held char run in one call whose hash chain stays in registers (the byte
+  // path goes through members: about twice the time). Same effect as word_byte() on each byte.
+  // Outside CJK runs a word and its held char run start together and take the same bytes, so
+  // their hashes are equal here: one chain serves both.
   bool held_span_ready() {
     if (cjk_run_ || char_max_ == 0) return false;
     if (!char_open_) open_char_run();
     return run_held_ && run_len_ < kMaxHeldRun;
   }
-  size_t held_word_span(const unsigned char* p, size_t i, size_t n) {
-    using features_detail::kBytes;
+  // Takes up to len word bytes (already normalised) into the held run; returns how many it
+  // took.
+  size_t held_span(const unsigned char* src, size_t len) {
     assert(word_hash_ == run_hash_);
-    uint64_t h = run_hash_;
-    uint32_t len = run_len_;
-    const size_t end = std::min(n, i + (kMaxHeldRun - len));
-    for (; i < end; ++i) {
-      const unsigned char f = kBytes.word[p[i]];
-      if (f == 0) break;
-      h = (h ^ f) * 0x100000001B3ULL;
-      run_[len++] = f;
-    }
+    const size_t take = std::min<size_t>(len, kMaxHeldRun - run_len_);
+    const uint64_t h = features_detail::fnv_span_copy(run_hash_, src, take, run_ + run_len_);
     word_hash_ = h;
     run_hash_ = h;
-    run_len_ = len;
+    run_len_ += static_cast<uint32_t>(take);
     word_open_ = true;
-    return i;
+    return take;
   }
 
   void open_char_run() {
@@ -366,11 +486,36 @@ class FeatureWalker {
     push_char(' ');
   }
 
+  // A whole word of normalised ASCII word bytes src[0, len), len <= kMaxHeldRun, between
+  // separators (or the text's ends), with no word or char run open: what held_span() and then
+  // end_word() and end_char_run() would do, without going through the members. Its bytes are
+  // copied into run_ only if the sink wants the run's char keys.
+  void simple_word(const unsigned char* src, size_t len) {
+    const uint64_t h = features_detail::fnv_span(kFnvBasis, src, len);
+    word_done(h);
+    if (!sink_.char_run_begin(features_detail::mix64(h + len), true)) return;
+    std::memcpy(run_, src, len);
+    run_len_ = static_cast<uint32_t>(len);
+    window_ = ' ';
+    window_len_ = 1;
+    if constexpr (BulkCharSink<Sink>) {
+      push_held_run_bulk();
+    } else {
+      for (uint32_t i = 0; i < run_len_; ++i) push_char(run_[i]);
+      push_char(' ');
+    }
+  }
+
   void end_word() {
     if (!word_open_) return;
     word_open_ = false;
     const uint64_t h = word_hash_;
     word_hash_ = kFnvBasis;
+    word_done(h);
+  }
+
+  // The keys of a word that ended, of hash h.
+  void word_done(uint64_t h) {
     if (word_max_ == 0) return;
     // history_[0] is the newest word; n-gram k joins the k newest words
     for (uint32_t k = kMaxWordN - 1; k > 0; --k) history_[k] = history_[k - 1];
