@@ -205,13 +205,14 @@ size_t EmbeddedModel::predict(std::string_view text, float* probs,
       e.model = m.serial_;
       e.unseen = static_cast<uint16_t>(missing);
       e.rows = static_cast<uint8_t>(n);
-      std::copy_n(rows, n, e.row);
+      for (size_t i = 0; i < n; ++i) e.row[i] = rows[i];
     }
     void add_char_rows(const uint32_t* rows, size_t n) {
       while (n > 0) {
         if (runs == Scratch::kBatch) flush_runs();
         const size_t take = std::min(n, Scratch::kBatch - runs);
-        std::copy_n(rows, take, &s.run_rows_[runs]);
+        uint32_t* out = &s.run_rows_[runs];
+        for (size_t i = 0; i < take; ++i) out[i] = rows[i];  // a few: no call to memmove
         runs += take;
         rows += take;
         n -= take;
