@@ -277,22 +277,30 @@ std::string_view finish_reason(std::string_view stop_reason) {
   return "stop";  // end_turn, stop_sequence, anything new
 }
 
-// OpenAI's usage object for Anthropic's input and output token counts.
-void write_usage(Writer& w, int64_t prompt, int64_t completion) {
-  w.StartObject();
-  w.Key("prompt_tokens");
-  w.Int64(prompt);
-  w.Key("completion_tokens");
-  w.Int64(completion);
-  w.Key("total_tokens");
-  w.Int64(prompt + completion);
-  w.EndObject();
-}
 
 // A token count of an Anthropic usage object into `into`, when it holds one.
 void read_count(const Value* usage, const char* name, int64_t& into) {
   const Value* v = usage ? member(*usage, name) : nullptr;
   if (v && v->IsInt64()) into = v->GetInt64();
+}
+
+// The counts an Anthropic usage object holds over `into` (the others are left as they were).
+void read_counts(const Value* usage, TokenCounts& into) {
+  read_count(usage, "input_tokens", into.input);
+  read_count(usage, "cache_creation_input_tokens", into.cache_creation);
+  read_count(usage, "cache_read_input_tokens", into.cache_read);
+  read_count(usage, "output_tokens", into.output);
+}
+
+// OpenAI's usage for Anthropic's counts: a count never reported is 0, and cached_tokens is
+// written only when the cache reads were reported.
+void write_usage(Writer& w, const TokenCounts& t) {
+  json_io::OpenAiUsage u;
+  u.prompt = std::max<int64_t>(t.input, 0) + std::max<int64_t>(t.cache_creation, 0) +
+             std::max<int64_t>(t.cache_read, 0);
+  u.completion = std::max<int64_t>(t.output, 0);
+  u.cached = t.cache_read;
+  json_io::write_usage(w, u);
 }
 }  // namespace
 
@@ -348,12 +356,10 @@ Result<std::string> translate_response(std::string_view anthropic_body, int64_t 
   w.EndObject();
   w.EndArray();
   if (const Value* usage = member(d, "usage")) {
-    const Value* in = member(*usage, "input_tokens");
-    const Value* out = member(*usage, "output_tokens");
-    const int64_t prompt = in && in->IsInt64() ? in->GetInt64() : 0;
-    const int64_t completion = out && out->IsInt64() ? out->GetInt64() : 0;
+    TokenCounts counts;
+    read_counts(usage, counts);
     w.Key("usage");
-    write_usage(w, prompt, completion);
+    write_usage(w, counts);
   }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
@@ -425,7 +431,7 @@ std::string StreamTranslator::chunk(std::string_view delta_json, std::string_vie
 std::string StreamTranslator::usage_chunk() const {
   rapidjson::StringBuffer b;
   Writer w(b);
-  write_usage(w, std::max<int64_t>(input_tokens_, 0), std::max<int64_t>(output_tokens_, 0));
+  write_usage(w, tokens_);
   return head() + "[],\"usage\":" + buffer_string(b) + "}\n\n";
 }
 
@@ -461,9 +467,7 @@ std::string StreamTranslator::on_event(std::string_view type, std::string_view d
     if (const Value* m = member(d, "message")) {
       id_ = std::string(string_member(*m, "id"));
       model_ = std::string(string_member(*m, "model"));
-      const Value* usage = member(*m, "usage");
-      read_count(usage, "input_tokens", input_tokens_);
-      read_count(usage, "output_tokens", output_tokens_);
+      read_counts(member(*m, "usage"), tokens_);
     }
     return chunk(R"({"role":"assistant","content":""})", "");
   }
@@ -533,9 +537,7 @@ std::string StreamTranslator::on_event(std::string_view type, std::string_view d
     return {};
   }
   if (type == "message_delta") {
-    const Value* usage = member(d, "usage");  // running totals; input_tokens may come again
-    read_count(usage, "input_tokens", input_tokens_);
-    read_count(usage, "output_tokens", output_tokens_);
+    read_counts(member(d, "usage"), tokens_);  // running totals; prompt counts may come again
     const Value* delta = member(d, "delta");
     const std::string_view stop = delta ? string_member(*delta, "stop_reason") : std::string_view{};
     if (stop.empty()) return {};
@@ -543,8 +545,7 @@ std::string StreamTranslator::on_event(std::string_view type, std::string_view d
   }
   if (type == "message_stop") {
     done_ = true;
-    const bool reported = input_tokens_ >= 0 || output_tokens_ >= 0;
-    if (include_usage_ && reported) return usage_chunk() + "data: [DONE]\n\n";
+    if (include_usage_ && tokens_.reported()) return usage_chunk() + "data: [DONE]\n\n";
     return "data: [DONE]\n\n";
   }
   if (type == "error") {

@@ -27,6 +27,18 @@ std::string translate_error(std::string_view anthropic_body);
 
 // Feeds the bytes of a Messages stream; every call returns the OpenAI SSE bytes ("data: {...}
 // \n\n" chunks, "data: [DONE]\n\n" at message_stop) that the bytes completed.
+// Anthropic's token counts of one answer, -1 for a count it did not report. Its three prompt
+// counts are disjoint: OpenAI's prompt_tokens is their sum.
+struct TokenCounts {
+  int64_t input = -1;           // neither read from nor written to the prompt cache
+  int64_t cache_creation = -1;  // written to the cache
+  int64_t cache_read = -1;      // read from it: OpenAI's cached_tokens
+  int64_t output = -1;
+  bool reported() const noexcept {
+    return input >= 0 || cache_creation >= 0 || cache_read >= 0 || output >= 0;
+  }
+};
+
 // `include_usage` is the client's stream_options.include_usage, with OpenAI's meaning: every
 // chunk has "usage": null, and the one before [DONE] has "choices": [] and the whole usage
 // (input tokens from message_start, output tokens from message_delta). An upstream that reported
@@ -49,8 +61,7 @@ class StreamTranslator {
   std::string id_;
   std::string model_;
   int64_t created_;
-  int64_t input_tokens_ = -1;   // -1 until the upstream reports it
-  int64_t output_tokens_ = -1;  // the same; message_delta's count is the running total
+  TokenCounts tokens_;  // message_delta's counts are running totals: the latest wins
   int tool_calls_ = 0;          // tool_use blocks seen so far (their OpenAI index)
   int current_tool_ = -1;       // the OpenAI index of the block being streamed, -1 for text
   bool include_usage_;

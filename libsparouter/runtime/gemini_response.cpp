@@ -85,28 +85,19 @@ void write_tool_call(Writer& w, const Value& part, std::string_view id_prefix, i
 std::string usage_json(const Value& response) {
   const Value* usage = member(response, "usageMetadata");
   if (usage == nullptr || !usage->IsObject()) return {};
-  const int64_t prompt = int_member(*usage, "promptTokenCount");
+  json_io::OpenAiUsage u;
+  u.prompt = int_member(*usage, "promptTokenCount");  // cached content included, as OpenAI's
   // OpenAI counts reasoning tokens as completion tokens; Gemini reports them apart.
-  const int64_t thoughts = int_member(*usage, "thoughtsTokenCount");
-  const int64_t completion = int_member(*usage, "candidatesTokenCount") + thoughts;
+  u.reasoning = int_member(*usage, "thoughtsTokenCount");
+  u.completion = int_member(*usage, "candidatesTokenCount") + u.reasoning;
   const int64_t total = int_member(*usage, "totalTokenCount");
+  if (total > 0) u.total = total;
+  if (member(*usage, "cachedContentTokenCount") != nullptr) {
+    u.cached = int_member(*usage, "cachedContentTokenCount");
+  }
   rapidjson::StringBuffer buf;
   Writer w(buf);
-  w.StartObject();
-  w.Key("prompt_tokens");
-  w.Int64(prompt);
-  w.Key("completion_tokens");
-  w.Int64(completion);
-  w.Key("total_tokens");
-  w.Int64(total > 0 ? total : prompt + completion);
-  if (thoughts > 0) {
-    w.Key("completion_tokens_details");
-    w.StartObject();
-    w.Key("reasoning_tokens");
-    w.Int64(thoughts);
-    w.EndObject();
-  }
-  w.EndObject();
+  json_io::write_usage(w, u);
   return buffer_string(buf);
 }
 

@@ -100,6 +100,42 @@ inline void begin_chat_completion(Writer& w, std::string_view id, int64_t create
   w.Key("content");
 }
 
+// OpenAI's usage object, as the translated answers write it. OpenAI's prompt_tokens counts every
+// prompt token, cached ones included, and completion_tokens counts reasoning tokens; the
+// details objects appear only when the provider reported what they hold.
+struct OpenAiUsage {
+  int64_t prompt = 0;
+  int64_t completion = 0;
+  int64_t total = -1;      // -1: prompt + completion
+  int64_t cached = -1;     // prompt_tokens_details.cached_tokens; -1: not reported
+  int64_t reasoning = 0;   // completion_tokens_details.reasoning_tokens, written when > 0
+};
+
+inline void write_usage(Writer& w, const OpenAiUsage& u) {
+  w.StartObject();
+  w.Key("prompt_tokens");
+  w.Int64(u.prompt);
+  w.Key("completion_tokens");
+  w.Int64(u.completion);
+  w.Key("total_tokens");
+  w.Int64(u.total >= 0 ? u.total : u.prompt + u.completion);
+  if (u.cached >= 0) {
+    w.Key("prompt_tokens_details");
+    w.StartObject();
+    w.Key("cached_tokens");
+    w.Int64(u.cached);
+    w.EndObject();
+  }
+  if (u.reasoning > 0) {
+    w.Key("completion_tokens_details");
+    w.StartObject();
+    w.Key("reasoning_tokens");
+    w.Int64(u.reasoning);
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
 // OpenAI's "stop" (a string or an array of strings) as an array under `key`, when present.
 inline void write_stop_sequences(Writer& w, const Value& request, const char* key) {
   const Value* stop = member(request, "stop");

@@ -83,7 +83,24 @@ TEST(AnthropicStream, UsageChunkLastBeforeDoneWhenAsked) {
             R"([{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null})");
   EXPECT_EQ(got[got.size() - 2],
             R"({"id":"m1","object":"chat.completion.chunk","created":7,"model":"c","choices":[],)"
-            R"("usage":{"prompt_tokens":25,"completion_tokens":15,"total_tokens":40}})");
+            R"("usage":{"prompt_tokens":25,"completion_tokens":15,"total_tokens":40,)"
+            R"("prompt_tokens_details":{"cached_tokens":0}}})");
+}
+
+TEST(AnthropicStream, PromptTokensCountTheCacheAsOpenAIDoes) {
+  // Anthropic's input_tokens leaves out the tokens written to and read from the prompt cache;
+  // OpenAI's prompt_tokens counts them all, with the reads again as cached_tokens.
+  const std::vector<std::string> got = datas(translate(
+      anthropic_events(
+          R"({"input_tokens":5,"cache_creation_input_tokens":100,"cache_read_input_tokens":2000,"output_tokens":1})",
+          R"({"output_tokens":7})"),
+      true));
+  ASSERT_GE(got.size(), 2u);
+  EXPECT_NE(got[got.size() - 2].find(
+                R"("usage":{"prompt_tokens":2105,"completion_tokens":7,"total_tokens":2112,)"
+                R"("prompt_tokens_details":{"cached_tokens":2000}}})"),
+            std::string::npos)
+      << got[got.size() - 2];
 }
 
 TEST(AnthropicStream, NoUsageFieldAnywhereWithoutIncludeUsage) {

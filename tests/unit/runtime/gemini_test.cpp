@@ -223,6 +223,16 @@ TEST(Gemini, ResponseTranslation) {
       R"("usage":{"prompt_tokens":3,"completion_tokens":7,"total_tokens":10,"completion_tokens_details":{"reasoning_tokens":5}})"))
       << r.value();
 
+  // Cached content: Gemini's promptTokenCount already includes it, as OpenAI's prompt_tokens.
+  const std::string cached = R"({"candidates":[{"content":{"parts":[{"text":"ok"}]},"finishReason":"STOP"}],
+    "usageMetadata":{"promptTokenCount":1200,"cachedContentTokenCount":1024,"candidatesTokenCount":2,"totalTokenCount":1202}})";
+  r = gemini::translate_response(cached, "m", 1);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(has(
+      r.value(),
+      R"("usage":{"prompt_tokens":1200,"completion_tokens":2,"total_tokens":1202,"prompt_tokens_details":{"cached_tokens":1024}})"))
+      << r.value();
+
   auto finish_of = [](std::string_view reason) {
     const std::string body =
         R"({"candidates":[{"content":{"parts":[{"text":"x"}]},"finishReason":")" +

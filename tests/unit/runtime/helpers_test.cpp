@@ -274,6 +274,20 @@ TEST(Anthropic, ResponseAndErrorTranslation) {
   EXPECT_EQ(anthropic::translate_error("nope"), "");
 }
 
+TEST(Anthropic, ResponseUsageCountsThePromptCache) {
+  // input_tokens + cache_creation_input_tokens + cache_read_input_tokens is the whole prompt.
+  const std::string answer =
+      R"({"id":"msg_2","model":"claude-3","content":[{"type":"text","text":"ok"}],
+    "stop_reason":"end_turn","usage":{"input_tokens":10,"cache_creation_input_tokens":0,
+    "cache_read_input_tokens":1500,"output_tokens":3}})";
+  auto r = anthropic::translate_response(answer, 1);
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r.value().find(R"("usage":{"prompt_tokens":1510,"completion_tokens":3,)"
+                           R"("total_tokens":1513,"prompt_tokens_details":{"cached_tokens":1500}}})"),
+            std::string::npos)
+      << r.value();
+}
+
 TEST(Anthropic, StreamTranslationAcrossSplitReads) {
   const std::string events =
       "event: message_start\ndata: "
