@@ -253,16 +253,33 @@ std::shared_ptr<const Client::Target> Client::target_for(const std::string& url)
 }
 
 asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> Client::open(
-    std::shared_ptr<const Target> target, Clock::time_point deadline, bool reuse_idle) {
+    std::shared_ptr<const Target> target, Clock::time_point deadline, bool reuse_idle,
+    SendCanceller* canceller) {
   auto acquired = co_await pool_.acquire(target->origin, deadline, reuse_idle);
   if (!acquired) co_return acquired.error();
   std::shared_ptr<ClientConnection> conn = std::move(acquired.value());
   if (conn) co_return conn;  // one came back to the pool while we waited
   conn = std::make_shared<ClientConnection>(executor_, target->origin,
                                             options_.max_response_head_bytes);
+  // A slow connect or TLS handshake (an unreachable host waits out connect_timeout) is stopped
+  // by the canceller too: close() fails the resolve, connect or handshake in progress.
+  if (canceller != nullptr) {
+    if (canceller->cancelled_) {
+      pool_.discard(conn);
+      co_return cancelled_error(false);
+    }
+    canceller->connection_ = conn.get();
+  }
   // Named, not a temporary in the co_await: g++ 12 mis-destroys those (TOOLCHAIN.md traps).
   std::shared_ptr<const TlsConfig> tls = target->url.tls ? tls_ : nullptr;
   auto failed = co_await conn->connect(target->url, std::move(tls), deadline);
+  if (canceller != nullptr) {
+    canceller->connection_ = nullptr;
+    if (canceller->cancelled_) {
+      pool_.discard(conn);
+      co_return cancelled_error(false);
+    }
+  }
   if (failed) {
     pool_.discard(conn);
     co_return std::move(*failed);
@@ -296,7 +313,7 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(const Clie
   for (;;) {
     if (!conn) {
       auto opened = co_await open(
-          target, std::min(total_deadline, start + options_.connect_timeout), !retrying);
+          target, std::min(total_deadline, start + options_.connect_timeout), !retrying, canceller);
       if (!opened) co_return opened.error();
       conn = std::move(opened.value());
     }
@@ -377,15 +394,22 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(const Clie
 }
 
 asio::awaitable<ClientResult<ClientResponse>> Client::fetch(const ClientRequest& request,
-                                                            size_t max_body_bytes) {
-  auto sent = co_await send(request);
+                                                            size_t max_body_bytes,
+                                                            SendCanceller* canceller) {
+  auto sent = co_await send(request, canceller);
   if (!sent) co_return sent.error();
   Exchange& ex = **sent;
   ClientResponse response;
   response.status = ex.status();
   response.headers = ex.headers();
   for (;;) {
+    // While a read waits, a cancel closes the exchange's connection (then not reused).
+    if (canceller != nullptr) canceller->connection_ = ex.connection_.get();
     auto piece = co_await ex.read_some();
+    if (canceller != nullptr) {
+      canceller->connection_ = nullptr;
+      if (canceller->cancelled_) co_return cancelled_error(true);
+    }
     if (!piece) co_return piece.error();
     if (piece->empty()) break;
     if (response.body.size() + piece->size() > max_body_bytes) {

@@ -139,9 +139,11 @@ class Client {
   // that the peer closed or reset before any byte of an answer is retried, once, on a new one.
   asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> send(const ClientRequest& request,
                                                                 SendCanceller* canceller = nullptr);
-  // send() and the whole body (at most max_body_bytes, else a kProtocol error).
+  // send() and the whole body (at most max_body_bytes, else a kProtocol error). `canceller`
+  // stops it at any point, the body's reading included.
   asio::awaitable<ClientResult<ClientResponse>> fetch(const ClientRequest& request,
-                                                      size_t max_body_bytes = 64 * 1024 * 1024);
+                                                      size_t max_body_bytes = 64 * 1024 * 1024,
+                                                      SendCanceller* canceller = nullptr);
 
   ConnectionPool& pool() noexcept { return pool_; }
   const ClientOptions& options() const noexcept { return options_; }
@@ -159,10 +161,10 @@ class Client {
   Client(asio::any_io_executor executor, ClientOptions options);
   std::shared_ptr<const Target> target_for(const std::string& url);
   // A connection when the pool has no idle one: waits for a slot, then connects (and TLS).
-  // reuse_idle false: always a new connection.
+  // reuse_idle false: always a new connection. A cancel() of `canceller` stops the connect.
   asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> open(
       std::shared_ptr<const Target> target, std::chrono::steady_clock::time_point deadline,
-      bool reuse_idle);
+      bool reuse_idle, SendCanceller* canceller);
 
   // The request line and headers, into conn.head (a plain function: the frame stays small).
   static void write_head(ClientConnection& conn, const Target& target,

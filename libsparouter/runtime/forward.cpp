@@ -461,7 +461,7 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
 }
 
 asio::awaitable<std::string> fetch_judge(ForwardEnv& env, const ForwardPlan& plan,
-                                         int64_t timeout_ms) {
+                                         int64_t timeout_ms, asio::cancellation_slot client_gone) {
   const size_t limit = attempt_limit(plan);
   for (size_t i = 0; i < limit; ++i) {
     const Candidate& c = plan.candidates[i];
@@ -477,7 +477,12 @@ asio::awaitable<std::string> fetch_judge(ForwardEnv& env, const ForwardPlan& pla
     }
     if (plan.report_health) env.router.begin_attempt(plan.decision, c);
     const auto t0 = SteadyClock::now();
-    auto answer = co_await env.client.fetch(request, env.max_answer_bytes);
+    http::SendCanceller canceller;
+    if (client_gone.is_connected()) {
+      client_gone.assign([&canceller](asio::cancellation_type) { canceller.cancel(); });
+    }
+    auto answer = co_await env.client.fetch(request, env.max_answer_bytes, &canceller);
+    if (client_gone.is_connected()) client_gone.clear();
     if (!answer) {
       const Outcome o = outcome_from_client_error(answer.error());
       finish_attempt(env, plan, c, o, error_kind(answer.error()), since_us(t0));

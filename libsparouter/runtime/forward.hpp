@@ -48,8 +48,9 @@ asio::awaitable<void> forward(ForwardEnv& env, const ForwardPlan& plan, http::Re
                               const http::Headers& extra, RequestSummary& summary);
 
 // A whole non-streamed answer for the LLM judge from the candidates of `plan` (fallback as
-// above, health reported); "" when every attempt failed. `timeout_ms` caps each attempt.
+// above, health reported); "" when every attempt failed. `timeout_ms` caps each attempt. A
+// signal on `client_gone` (the chat's client left) stops the call, without fallback.
 asio::awaitable<std::string> fetch_judge(ForwardEnv& env, const ForwardPlan& plan,
-                                         int64_t timeout_ms);
+                                         int64_t timeout_ms, asio::cancellation_slot client_gone);
 
 }  // namespace sparouter::runtime

@@ -218,9 +218,11 @@ ForwardPlan plan_for(const Decision& decision, const ChatTarget& target, int64_t
 
 // Asks the LLM judge (a deployment, or LiteLLM) and folds its verdict into `decision`; an
 // error when routing cannot go on. Its own coroutine: most requests never need its frame.
+// `client_gone` (unconnected for the test bench) stops the judge's call when the client leaves.
 asio::awaitable<std::optional<ApiError>> ask_judge(Router& router, ForwardEnv& env,
                                                    const ChatTarget& target, Decision& decision,
-                                                   std::string_view request_id) {
+                                                   std::string_view request_id,
+                                                   asio::cancellation_slot client_gone) {
   Decision judge;
   std::string reply;
   if (router.route(decision.judge_body, judge).ok()) {
@@ -229,7 +231,7 @@ asio::awaitable<std::optional<ApiError>> ask_judge(Router& router, ForwardEnv& e
     const int64_t timeout = config_of(*decision.snapshot).classifier.classifier.llm.timeout_ms;
     std::vector<Candidate> one;
     const ForwardPlan plan = plan_for(judge, target, timeout, call, one);
-    reply = co_await fetch_judge(env, plan, timeout);
+    reply = co_await fetch_judge(env, plan, timeout, client_gone);
   }
   if (Status st = router.resolve_judge(decision, reply); !st.ok()) co_return route_error(st.error());
   co_return std::nullopt;
@@ -291,10 +293,16 @@ asio::awaitable<void> Runtime::chat_completions(http::Request& req, http::Respon
     env.emplace(ForwardEnv{im.router, im.metrics, *state->target.client,
                            state->target.credentials.get(), 64u << 20});
   }
+  bool left = false;  // the client went away while the judge was asked: nothing to forward
   if (!error && decision.judge_pending) {  // the classifier is an LLM: ask it first
-    error = co_await ask_judge(im.router, *env, state->target, decision, request_id);
+    error = co_await ask_judge(im.router, *env, state->target, decision, request_id,
+                               w.client_gone_slot());
+    left = !error && w.client_gone();
   }
-  if (!error) {
+  if (left) {
+    summary.group = decision.group;
+    summary.route_source = std::string(to_string(decision.source));
+  } else if (!error) {
     summary.group = decision.group;
     summary.route_source = std::string(to_string(decision.source));
     const ClientCall call{req.body, decision.model_offset, decision.model_length,
@@ -349,7 +357,8 @@ asio::awaitable<Status> Runtime::judge(Decision& decision) {
     co_return status_of(*e);
   }
   ForwardEnv env{im.router, im.metrics, *target.client, target.credentials.get(), 64u << 20};
-  if (auto e = co_await ask_judge(im.router, env, target, decision, "")) co_return status_of(*e);
+  if (auto e = co_await ask_judge(im.router, env, target, decision, "", {}))
+    co_return status_of(*e);
   co_return Status{};
 }
 

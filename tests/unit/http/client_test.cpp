@@ -389,6 +389,25 @@ TEST_F(HttpClient, SendCancellerStopsTheWaitForTheHead) {
   EXPECT_EQ(client_->pool().in_use_count("http://127.0.0.1:" + std::to_string(peer.port())), 0u);
 }
 
+TEST_F(HttpClient, SendCancellerStopsAConnectInProgress) {
+  // An https URL to a peer that never speaks TLS: the handshake waits (connect_timeout, 10 s by
+  // default) until the cancel stops it.
+  testing::ScriptedPeer peer({{"", false}});
+  client();
+  SendCanceller canceller;
+  asio::steady_timer timer(ctx_, std::chrono::steady_clock::now() + 100ms);
+  timer.async_wait([&](std::error_code) { canceller.cancel(); });
+  const ClientRequest req{"GET", "https://127.0.0.1:" + std::to_string(peer.port()) + "/", {}, ""};
+  const auto t0 = std::chrono::steady_clock::now();
+  auto sent = run_co(ctx_, client_->send(req, &canceller));
+  ASSERT_FALSE(sent.ok());
+  EXPECT_EQ(sent.error().code, ClientErrc::kCancelled) << sent.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  const std::string origin = "https://127.0.0.1:" + std::to_string(peer.port());
+  EXPECT_EQ(client_->pool().idle_count(origin), 0u);
+  EXPECT_EQ(client_->pool().in_use_count(origin), 0u);
+}
+
 // A retry asks the pool for a new connection; at the cap, the oldest idle one makes room.
 TEST_F(HttpClient, PoolGivesASlotForANewConnectionAtTheCapByClosingAnIdleOne) {
   ClientOptions o;

@@ -2,6 +2,10 @@
 // the default group when the judge fails or says nothing usable.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
+#include "unit/http/http_test_util.hpp"
 #include "unit/runtime/runtime_test_util.hpp"
 
 namespace sparouter::runtime {
@@ -13,6 +17,7 @@ using testing::Bench;
 using testing::chat_body;
 using testing::ConfigBuilder;
 using testing::fake;
+using namespace std::chrono_literals;
 
 class Judge : public ::testing::Test {
  protected:
@@ -62,6 +67,38 @@ TEST_F(Judge, FailedJudgeMeansDefaultGroup) {
   // An answer that names no label: also the default group.
   r = bench_->call(chat_body("auto", "my loop never ends"));
   EXPECT_EQ(r.header("x-sparouter-group"), "general");
+}
+
+TEST_F(Judge, ClientGoneWhileTheJudgeThinksStopsItAndForwardsNothing) {
+  // The judge answers after 1.8 s; the client leaves after 0.2 s. The judge's call is stopped
+  // (counted as cancelled) and no chat goes to a work deployment for nobody.
+  Fault f;
+  f.delay_ms = 1800;
+  f.content = R"({"group": "code", "confidence": 0.9})";
+  judge_->set_fault(f);
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    http::testing::RawClient client(bench_->port());
+    ASSERT_TRUE(client.connected());
+    const std::string body = chat_body("auto", "my loop never ends");
+    ASSERT_TRUE(
+        client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                    "Content-Type: application/json\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body));
+    std::this_thread::sleep_for(200ms);  // the judge has the question
+    client.reset();
+  }
+  ASSERT_TRUE(bench_->wait_summaries(1));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1500ms);  // before the judge answers
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000) -
+                              (std::chrono::steady_clock::now() - t0));
+  EXPECT_EQ(judge_->stats().chat_requests, 1);
+  EXPECT_EQ(work_->stats().chat_requests, 0);
+  const std::string text = bench_->metrics().render_prometheus(&bench_->router());
+  EXPECT_NE(
+      text.find(R"(sparouter_upstream_attempts_total{deployment="dj",outcome="cancelled"} 1)"),
+      std::string::npos)
+      << text;
 }
 
 TEST_F(Judge, ExplicitModelsSkipTheJudge) {
