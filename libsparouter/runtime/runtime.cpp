@@ -295,8 +295,8 @@ asio::awaitable<void> Runtime::chat_completions(http::Request& req, http::Respon
   }
   bool left = false;  // the client went away while the judge was asked: nothing to forward
   if (!error && decision.judge_pending) {  // the classifier is an LLM: ask it first
-    error = co_await ask_judge(im.router, *env, state->target, decision, request_id,
-                               w.client_gone_slot());
+    const asio::cancellation_slot gone = w.client_gone_slot();  // named: CONTRIBUTING.md traps
+    error = co_await ask_judge(im.router, *env, state->target, decision, request_id, gone);
     left = !error && w.client_gone();
   }
   if (left) {
@@ -357,7 +357,8 @@ asio::awaitable<Status> Runtime::judge(Decision& decision) {
     co_return status_of(*e);
   }
   ForwardEnv env{im.router, im.metrics, *target.client, target.credentials.get(), 64u << 20};
-  if (auto e = co_await ask_judge(im.router, env, target, decision, "", {}))
+  const asio::cancellation_slot unwatched;  // the test bench has no client to lose
+  if (auto e = co_await ask_judge(im.router, env, target, decision, "", unwatched))
     co_return status_of(*e);
   co_return Status{};
 }
