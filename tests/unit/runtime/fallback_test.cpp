@@ -191,17 +191,7 @@ TEST_F(Fallback, ClientGoneBeforeTheHeadStopsTheCallWithoutFallback) {
   f.delay_ms = 3000;
   a_->set_fault(f);
   const auto t0 = std::chrono::steady_clock::now();
-  {
-    http::testing::RawClient client(bench_->port());
-    ASSERT_TRUE(client.connected());
-    const std::string body = chat_body("g", "hi");
-    ASSERT_TRUE(
-        client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
-                    "Content-Type: application/json\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n\r\n" + body));
-    std::this_thread::sleep_for(200ms);  // the request is with A
-    client.reset();
-  }
+  testing::post_chat_then_leave(bench_->port(), chat_body("g", "hi"), 200ms);  // A has it
   ASSERT_TRUE(bench_->wait_summaries(1));
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1500ms);  // before A's timeout
   std::this_thread::sleep_for(std::chrono::milliseconds(1600) -

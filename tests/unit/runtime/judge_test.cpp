@@ -5,7 +5,6 @@
 #include <chrono>
 #include <thread>
 
-#include "unit/http/http_test_util.hpp"
 #include "unit/runtime/runtime_test_util.hpp"
 
 namespace sparouter::runtime {
@@ -77,17 +76,7 @@ TEST_F(Judge, ClientGoneWhileTheJudgeThinksStopsItAndForwardsNothing) {
   f.content = R"({"group": "code", "confidence": 0.9})";
   judge_->set_fault(f);
   const auto t0 = std::chrono::steady_clock::now();
-  {
-    http::testing::RawClient client(bench_->port());
-    ASSERT_TRUE(client.connected());
-    const std::string body = chat_body("auto", "my loop never ends");
-    ASSERT_TRUE(
-        client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
-                    "Content-Type: application/json\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n\r\n" + body));
-    std::this_thread::sleep_for(200ms);  // the judge has the question
-    client.reset();
-  }
+  testing::post_chat_then_leave(bench_->port(), chat_body("auto", "my loop never ends"), 200ms);
   ASSERT_TRUE(bench_->wait_summaries(1));
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1500ms);  // before the judge answers
   std::this_thread::sleep_for(std::chrono::milliseconds(2000) -

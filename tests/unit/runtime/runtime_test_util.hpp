@@ -24,6 +24,7 @@
 #include "select/clock.hpp"
 #include "sparouter/router.hpp"
 #include "support/fake_upstream.hpp"
+#include "unit/http/http_test_util.hpp"
 
 namespace sparouter::runtime::testing {
 
@@ -219,6 +220,19 @@ class Bench {
 };
 
 // A fake provider started on a free port.
+// A client that posts a chat `body` to the server on `port`, waits `stay`, then resets its
+// connection without reading the answer (one that gives up while the router works).
+inline void post_chat_then_leave(uint16_t port, const std::string& body,
+                                 std::chrono::milliseconds stay) {
+  http::testing::RawClient client(port);
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                          "Content-Type: application/json\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body));
+  std::this_thread::sleep_for(stay);
+  client.reset();
+}
+
 inline std::unique_ptr<sparouter::testing::FakeUpstream> fake(const std::string& name,
                                                               int chunk_delay_ms = 0,
                                                               const std::string& api_key = "") {
