@@ -8,7 +8,7 @@
 namespace sparouter::server {
 
 http::RefusalReply refusal_reply(int status, const http::Request& partial,
-                                 const http::ParserLimits& limits) {
+                                 const http::ParserLimits& limits, const Cors& cors) {
   runtime::ApiError e{status, runtime::ErrorType::kInvalidRequest, "", "", ""};
   switch (status) {
     case 413:
@@ -34,6 +34,8 @@ http::RefusalReply refusal_reply(int status, const http::Request& partial,
   r.content_type = "application/json";
   r.body = runtime::error_body(e);
   r.headers.push_back({"x-request-id", request_id_for(partial)});
+  // Without them a browser console sees a network error instead of this 413.
+  cors.add_headers(partial, r.headers);
   return r;
 }
 

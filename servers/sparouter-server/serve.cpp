@@ -112,16 +112,17 @@ int serve(ServerSettings s) {
   }
 
   std::optional<StaticSite> site = console_site(s);
-  App app(AppParts{router, *store, runtime, metrics, admin, site ? &*site : nullptr,
-                   Cors(s.cors_origins), s.access_log});
+  const Cors cors(s.cors_origins);
+  App app(AppParts{router, *store, runtime, metrics, admin, site ? &*site : nullptr, cors,
+                   s.access_log});
 
   http::ServerOptions so;
   so.host = s.host;
   so.port = s.port;
   so.threads = s.threads;
   if (!s.tls_cert_file.empty()) so.tls = http::TlsServerOptions{s.tls_cert_file, s.tls_key_file};
-  so.refusal_reply = [limits = so.limits](int status, const http::Request& partial) {
-    return refusal_reply(status, partial, limits);
+  so.refusal_reply = [limits = so.limits, &cors](int status, const http::Request& partial) {
+    return refusal_reply(status, partial, limits, cors);
   };
 
   // Block the signals before any thread exists, so only sigwait() below takes them.

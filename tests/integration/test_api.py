@@ -178,6 +178,22 @@ def test_cors_only_for_listed_origins(tmp_path):
         s.stop()
 
 
+def test_parser_refusals_carry_cors_for_listed_origins(tmp_path):
+    # A console on another origin must be able to read the 413, not see a network error.
+    s = harness.Server(str(tmp_path), CORS_ORIGINS="https://console.example")
+    try:
+        head = (b"POST /api/providers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 9000000\r\nOrigin: ")
+        status, h, _ = raw_exchange(s.port, head + b"https://console.example\r\n\r\n")
+        assert status.startswith("HTTP/1.1 413 ")
+        assert h["access-control-allow-origin"] == "https://console.example"
+        assert "x-request-id" in h["access-control-expose-headers"]
+        status, h, _ = raw_exchange(s.port, head + b"https://evil.example\r\n\r\n")
+        assert status.startswith("HTTP/1.1 413 ") and "access-control-allow-origin" not in h
+    finally:
+        s.stop()
+
+
 def test_status_reports_draft_and_active(server, fakes):
     harness.setup_routing(server, fakes, {"general": [(0, 1, 0)]})
     st, _, body = server.api("GET", "/api/status")
