@@ -65,13 +65,16 @@ bool match_path(std::string_view pattern, const std::vector<std::string>& segmen
 RouteMatch match_route(const std::vector<std::string>& segments, std::string_view method) {
   RouteMatch m;
   std::vector<std::string> params;
+  // HEAD is GET without the body (RFC 9110; the connection drops the body), as on /v1/models.
+  const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
   for (const Route& r : kRoutes) {
     if (!match_path(r.pattern, segments, params)) continue;
     m.path_known = true;
     m.always_token = m.always_token || r.always_token;
     if (!m.allow.empty()) m.allow += ", ";
     m.allow += r.method;
-    if (r.method == method && m.route == nullptr) {
+    if (r.method == "GET") m.allow += ", HEAD";
+    if (r.method == wanted && m.route == nullptr) {
       m.route = &r;
       m.params = params;
     }

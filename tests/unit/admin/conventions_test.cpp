@@ -104,6 +104,17 @@ TEST(Admin_Conventions, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   EXPECT_EQ(h.get("/api/apply").status, 405);
 }
 
+TEST(Admin_Conventions, HeadIsGetWithoutTheBody) {
+  Harness h;
+  Response r = h.call("HEAD", "/api/providers");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.body.empty());
+  EXPECT_EQ(h.call("HEAD", "/api/providers/nope").status, 404);
+  Response wrong = h.call("HEAD", "/api/apply");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_NE(h.call("DELETE", "/api/status").header("allow").find("GET, HEAD"), std::string::npos);
+}
+
 TEST(Admin_Conventions, EveryAnswerCarriesTheRequestIdAndJson) {
   Harness h;
   Response r =
