@@ -97,8 +97,12 @@ Result<ServerSettings> read_settings(const EnvMap& env) {
   }
   s.litellm_master_key = crypto::SecretString(get(env, "LITELLM_MASTER_KEY"));
   s.cors_origins = split_list(get(env, "CORS_ORIGINS"));
-  for (const auto& origin : s.cors_origins) {
-    if (origin != "*" && !http::parse_url(origin)) {
+  for (auto& origin : s.cors_origins) {
+    if (origin == "*") continue;
+    // A browser's Origin never ends in '/': "https://host/" (a copied URL) would match nothing.
+    if (origin.back() == '/') origin.pop_back();
+    const auto url = http::parse_url(origin);
+    if (!url || url->target != "/" || origin.back() == '/') {
       return invalid("CORS_ORIGINS",
                      fmt::format("CORS_ORIGINS: \"{}\" is not an origin like https://host", origin));
     }
