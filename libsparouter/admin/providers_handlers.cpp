@@ -136,10 +136,19 @@ Reply update_provider(Context& ctx, const Call& call) {
 
 Reply delete_provider(Context& ctx, const Call& call) {
   const bool cascade = query_flag(call.target, "cascade");
-  if (Status s = ctx.store.delete_provider(call.params[0], cascade); !s.ok()) {
-    return error_reply(s.error());
+  Status s = ctx.store.delete_provider(call.params[0], cascade);
+  if (s.ok()) return no_content();
+  if (s.error().code != Code::kConflict) return error_reply(s.error());
+  // API.md: the 409 lists the deployments that use the provider.
+  auto state = ctx.store.state();
+  if (!state.ok()) return error_reply(s.error());
+  std::vector<const Deployment*> users;
+  for (const auto& g : state.value()->config.groups) {
+    for (const auto& d : g.deployments) {
+      if (d.provider_id == call.params[0]) users.push_back(&d);
+    }
   }
-  return no_content();
+  return deployments_conflict_reply(s.error(), users);
 }
 
 Reply list_provider_models(Context& ctx, const Call& call) {

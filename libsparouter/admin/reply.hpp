@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/message.hpp"
 #include "model/json_codec.hpp"
@@ -28,6 +29,9 @@ Reply error_reply(const runtime::ApiError& error);
 // A library error: kInvalid 400, kNotFound 404, kConflict 409, kUnavailable 503, else 500.
 Reply error_reply(const Error& error);
 Reply invalid_reply(std::string param, std::string message);
+// A 409 whose blockers are deployments: error.deployments lists them all as {"id", "group"}
+// (the message names at most 20), for a client to show or remove them.
+Reply deployments_conflict_reply(const Error& error, const std::vector<const Deployment*>& deps);
 // 502 upstream_error; the provider's HTTP status (when it answered) rides along as
 // error.upstream_status.
 Reply upstream_reply(std::string message, std::optional<int64_t> upstream_status);

@@ -149,6 +149,27 @@ TEST(Admin_Providers, DeleteRefusesWhileUsedUnlessCascade) {
   EXPECT_EQ(h.del("/api/providers/p1").status, 404);
 }
 
+TEST(Admin_Providers, DeleteConflictListsEveryDeployment) {
+  // The message names 20 references at most; error.deployments holds them all.
+  Harness h;
+  ASSERT_EQ(make_provider(h, "p1", "openai", "http://x", "", "\"models\":[\"m\"]").status, 201);
+  ASSERT_EQ(h.post("/api/routing/groups", R"({"name":"g"})").status, 201);
+  for (int i = 0; i < 25; ++i) {
+    const std::string body =
+        R"({"id":"dep-)" + std::to_string(i) + R"(","provider_id":"p1","model":"m"})";
+    ASSERT_EQ(h.post("/api/routing/groups/g/deployments", body).status, 201);
+  }
+  Response refused = h.del("/api/providers/p1");
+  ASSERT_EQ(refused.status, 409);
+  auto d = refused.json();
+  ASSERT_TRUE(d["error"].HasMember("deployments"));
+  const auto& deps = d["error"]["deployments"];
+  ASSERT_EQ(deps.Size(), 25u);
+  EXPECT_STREQ(deps[24]["id"].GetString(), "dep-24");
+  EXPECT_STREQ(deps[24]["group"].GetString(), "g");
+  EXPECT_STREQ(d["error"]["code"].GetString(), "conflict");
+}
+
 TEST(Admin_Providers, PercentEncodedIds) {
   Harness h;
   ASSERT_EQ(make_provider(h, "a:b.c", "openai", "http://x").status, 201);
