@@ -5,6 +5,7 @@
 #include <asio/this_coro.hpp>
 #include <cctype>
 
+#include "common/json_nesting.hpp"
 #include "http/client_error.hpp"
 
 namespace sparouter::admin {
@@ -115,7 +116,8 @@ http::ClientRequest probe_request(const Provider& p, std::string_view key) {
 
 Result<std::vector<std::string>> parse_model_list(ProviderKind kind, std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
+  // An answer nested deep enough would overflow rapidjson's recursion: refused unparsed.
+  if (json_nesting_within(body)) doc.Parse(body.data(), body.size());
   if (doc.HasParseError() || !doc.IsObject()) {
     return Error{Code::kInvalid, "the model list is not a JSON object", ""};
   }

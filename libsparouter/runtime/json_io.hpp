@@ -11,9 +11,25 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_nesting.hpp"
+
 namespace sparouter::runtime::json_io {
 
-using rapidjson::Document;
+// rapidjson's Document whose Parse() fails (as an empty document) on text nested deeper than
+// kMaxJsonNesting: the translators parse clients' and providers' bodies, and rapidjson's
+// recursion on a hostile one would overflow the stack. Callers check HasParseError() already.
+class Document : public rapidjson::Document {
+ public:
+  using rapidjson::Document::GenericDocument;
+  Document& Parse(const char* text, size_t length) {
+    if (json_nesting_within(std::string_view(text, length))) {
+      rapidjson::Document::Parse(text, length);
+    } else {
+      rapidjson::Document::Parse("", 0);
+    }
+    return *this;
+  }
+};
 using rapidjson::Value;
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 

@@ -104,6 +104,15 @@ TEST(Admin_Conventions, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   EXPECT_EQ(h.get("/api/apply").status, 405);
 }
 
+TEST(Admin_Conventions, DeeplyNestedBodyIs400NotACrash) {
+  // rapidjson's parser recursed once per '[' and a million of them overflowed the stack.
+  Harness h;
+  Response r = h.post("/api/providers", std::string(1000000, '['));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.error_type(), "invalid_request_error");
+  EXPECT_EQ(h.get("/api/providers").status, 200);
+}
+
 TEST(Admin_Conventions, HeadIsGetWithoutTheBody) {
   Harness h;
   Response r = h.call("HEAD", "/api/providers");

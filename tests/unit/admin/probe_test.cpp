@@ -73,6 +73,8 @@ TEST(Admin_Probe, ParsesEachKindsList) {
   EXPECT_EQ(ollama.value(), (std::vector<std::string>{"llama3:8b"}));
   EXPECT_FALSE(parse_model_list(ProviderKind::kOpenai, "not json").ok());
   EXPECT_FALSE(parse_model_list(ProviderKind::kOpenai, R"({"foo":1})").ok());
+  // A provider's answer nested a million deep is refused, not parsed into a stack overflow.
+  EXPECT_FALSE(parse_model_list(ProviderKind::kOpenai, std::string(1000000, '[')).ok());
 }
 
 struct KindCase {

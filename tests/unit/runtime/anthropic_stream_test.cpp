@@ -209,5 +209,15 @@ TEST(AnthropicStream, RequestNeverCarriesStreamOptions) {
   EXPECT_NE(r->find(R"("stream":true)"), std::string::npos) << *r;
 }
 
+TEST(AnthropicStream, DeeplyNestedBodyIsRefusedNotACrash) {
+  // A client's body nested a million levels deep (under the 8 MiB limit) overflowed the stack
+  // in rapidjson's recursive parser and killed the server.
+  const size_t depth = 1000000;
+  const std::string body = R"({"model":"g","messages":[{"role":"user","content":"hi"}],"x":)" +
+                           std::string(depth, '[') + std::string(depth, ']') + "}";
+  EXPECT_FALSE(anthropic::translate_request(body, "claude-x", false).ok());
+  EXPECT_FALSE(wants_stream_usage(body + R"({"include_usage":true})"));
+}
+
 }  // namespace
 }  // namespace sparouter::runtime
