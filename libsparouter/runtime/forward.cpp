@@ -11,6 +11,7 @@
 
 #include "runtime/api_error.hpp"
 #include "runtime/attempt_outcome.hpp"
+#include "runtime/passed_error.hpp"
 #include "runtime/translation.hpp"
 
 namespace sparouter::runtime {
@@ -286,17 +287,21 @@ Answer refused_answer(const http::Headers& extra, const ForwardPlan& plan, const
   return a;
 }
 
-// A provider's own 4xx (not worth another deployment): the client sees what it said.
+// A provider's own 4xx (not worth another deployment): the client sees what it said, in
+// API.md's error object (passed_error.hpp).
 Answer passed_error_answer(const http::Headers& extra, const ForwardPlan& plan, const Candidate& c,
                            size_t attempts, http::Exchange& ex,
                            http::ClientResult<std::string>& body, RequestSummary& summary) {
   const bool translated = translates(c.provider_kind);
   std::string text = body ? std::move(body.value()) : std::string();
   if (translated) text = translate_error_answer(c.provider_kind, std::move(text));
+  std::optional<std::string> reshaped = reshape_passed_error(ex.status(), text);
+  if (reshaped) text = std::move(*reshaped);
   summary.status = ex.status();
   summary.error_code = "upstream_" + std::to_string(ex.status());
+  const bool own_headers = !translated && !reshaped;  // the provider's Content-Type fits
   return {ex.status(),
-          answer_headers(extra, plan, c, attempts, translated ? nullptr : &ex.headers(),
+          answer_headers(extra, plan, c, attempts, own_headers ? &ex.headers() : nullptr,
                          "application/json"),
           std::move(text)};
 }

@@ -494,6 +494,9 @@ asio::awaitable<bool> FakeUpstream::Impl::chat(tcp::socket& s, http::Request& re
   if (was_reset) co_return false;
   const http::Headers tag{{"x-fake-upstream", opts.name}};
   if (f && f->status != 0) {
+    if (!f->content.empty()) {  // a raw error page, as a proxy in front of a provider sends
+      co_return co_await send(s, f->status, f->content, fault_headers(*f), "text/html");
+    }
     const std::string body = error_json(f->status, "fake fault " + std::to_string(f->status));
     co_return co_await send(s, f->status, body, fault_headers(*f));
   }

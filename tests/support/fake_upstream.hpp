@@ -39,7 +39,8 @@ struct Fault {
   std::string retry_after;      // a raw Retry-After value (e.g. an HTTP-date); wins when set
   int stall_ms = 0;             // after the head: before the body / the first content chunk
   int reset_after_chunks = -1;  // streaming: reset after this many SSE events were sent
-  std::string content;          // non-empty: the assistant's whole answer (not streamed)
+  std::string content;          // non-empty: the assistant's whole answer (not streamed); with
+                                // a status: the raw error body, as text/html
 };
 
 struct FakeStats {

@@ -1,6 +1,7 @@
 // The candidate walk: weighted split, tiers, fallback on every retryable failure, group
 // fallbacks, cooldowns, pass-through of the request's own 4xx, and the "all failed" answers.
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include <chrono>
 #include <thread>
@@ -260,6 +261,32 @@ TEST_F(Fallback, Non429ClientErrorsPassThrough) {
   EXPECT_NE(r.body.find("fake fault 400"), std::string::npos) << r.body;
   EXPECT_EQ(r.header("x-sparouter-deployment"), "a");
   EXPECT_EQ(b_->stats().chat_requests, 0);
+}
+
+TEST_F(Fallback, PassedClientErrorIsAlwaysAnErrorObject) {
+  // A proxy's HTML page (or vLLM's and Ollama's flat shapes) went to the client as it came:
+  // API.md wants the error object on every answer.
+  start(tiers().c);
+  Fault f;
+  f.status = 404;
+  f.content = "<html><body>404 page not found</body></html>";
+  a_->set_fault(f);
+  auto r = bench_->call(chat_body("g", "hi"));
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  rapidjson::Document d;
+  d.Parse(r.body.data(), r.body.size());
+  ASSERT_TRUE(d.IsObject() && d.HasMember("error")) << r.body;
+  EXPECT_STREQ(d["error"]["type"].GetString(), "not_found_error");
+  EXPECT_STREQ(d["error"]["code"].GetString(), "upstream_404");
+  f.status = 400;
+  f.content = R"({"error":"model 'x' not found"})";  // Ollama
+  a_->set_fault(f);
+  r = bench_->call(chat_body("g", "hi"));
+  d.Parse(r.body.data(), r.body.size());
+  ASSERT_TRUE(d.IsObject() && d.HasMember("error")) << r.body;
+  EXPECT_STREQ(d["error"]["message"].GetString(), "model 'x' not found");
+  EXPECT_STREQ(d["error"]["type"].GetString(), "invalid_request_error");
 }
 
 TEST_F(Fallback, AllFailedIs502WithTheAttempts) {
