@@ -8,6 +8,7 @@
 #include "config/sha256.hpp"
 #include "config/yaml_scalar.hpp"
 #include "model/json_read.hpp"
+#include "model/names.hpp"
 #include "model/validate.hpp"
 #include "sparouter/config.hpp"
 
@@ -94,17 +95,7 @@ std::string files_version(const std::vector<GeneratedFile>& files) {
 }  // namespace config
 
 std::string provider_key_env_name(std::string_view provider_id) {
-  std::string out = "SPAROUTER_KEY_";
-  for (char ch : provider_id) {
-    if (ch >= 'a' && ch <= 'z') {
-      out += static_cast<char>(ch - 'a' + 'A');
-    } else if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
-      out += ch;
-    } else {
-      out += '_';
-    }
-  }
-  return out;
+  return "SPAROUTER_KEY_" + model::provider_key_suffix(provider_id);
 }
 
 RouterConfig canonical_config(const RouterConfig& config) {

@@ -68,4 +68,19 @@ bool is_valid_id(std::string_view id) {
   return true;
 }
 
+std::string provider_key_suffix(std::string_view provider_id) {
+  std::string out;
+  out.reserve(provider_id.size());
+  for (char ch : provider_id) {
+    if (ch >= 'a' && ch <= 'z') {
+      out += static_cast<char>(ch - 'a' + 'A');
+    } else if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
+      out += ch;
+    } else {
+      out += '_';
+    }
+  }
+  return out;
+}
+
 }  // namespace sparouter::model

@@ -3,6 +3,7 @@
 
 #include "crypto/mask.hpp"
 #include "common/text.hpp"
+#include "model/names.hpp"
 #include "store/edits.hpp"
 #include "store/ids.hpp"
 
@@ -68,11 +69,14 @@ void set_manual_models(Provider& p, const std::vector<std::string>& ids) {
   p.models = std::move(out);
 }
 
-bool id_taken(const RouterConfig& c, std::string_view id) {
+// Taken also when another id gives the same key variable: apply could never write both keys
+// (generate refuses such a pair), and an id cannot be renamed afterwards.
+const Provider* id_taken(const RouterConfig& c, std::string_view id) {
+  const std::string key = model::provider_key_suffix(id);
   for (const auto& p : c.providers) {
-    if (p.id == id) return true;
+    if (p.id == id || model::provider_key_suffix(p.id) == key) return &p;
   }
-  return false;
+  return nullptr;
 }
 
 }  // namespace
@@ -83,8 +87,13 @@ Result<Provider> create_provider(RouterConfig& c, const ProviderPatch& in, const
   if (!in.base_url || in.base_url->empty()) return invalid("base_url", "base_url is required");
   Provider p;
   if (in.id) {
-    if (id_taken(c, *in.id)) {
-      return Error{Code::kConflict, "provider id " + quoted(*in.id) + " is taken", "id"};
+    if (const Provider* other = id_taken(c, *in.id)) {
+      std::string why = "provider id " + quoted(*in.id) + " is taken";
+      if (other->id != *in.id) {
+        why += ": provider " + quoted(other->id) + " has the same key variable SPAROUTER_KEY_" +
+               model::provider_key_suffix(*in.id);
+      }
+      return Error{Code::kConflict, std::move(why), "id"};
     }
     p.id = *in.id;
   } else {

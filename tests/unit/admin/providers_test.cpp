@@ -128,6 +128,25 @@ TEST(Admin_Providers, UpdateKeepsOrClearsTheKey) {
   EXPECT_EQ(h.put("/api/providers/p1", R"({"base_url":"nope"})").error_param(), "base_url");
 }
 
+TEST(Admin_Providers, IdsSharingAKeyVariableConflict) {
+  // "col-a" and "col_a" both keep their key in SPAROUTER_KEY_COL_A: generate and apply refused
+  // the pair for good, since an id cannot be renamed.
+  Harness h;
+  ASSERT_EQ(make_provider(h, "col-a", "openai", "http://a").status, 201);
+  for (const char* id : {"col_a", "COL.A", "Col:a"}) {
+    Response r = make_provider(h, id, "openai", "http://b");
+    EXPECT_EQ(r.status, 409) << id;
+    EXPECT_EQ(r.error_param(), "id") << id;
+    EXPECT_NE(r.error_message().find("SPAROUTER_KEY_COL_A"), std::string::npos) << r.body;
+  }
+  // An id made from the name steps around it.
+  Response named =
+      h.post("/api/providers", R"({"name":"Col A","kind":"openai","base_url":"http://c/v1"})");
+  ASSERT_EQ(named.status, 201) << named.body;
+  EXPECT_STREQ(named.json()["id"].GetString(), "col-a-2");
+  EXPECT_EQ(h.post("/api/generate").status, 200);
+}
+
 TEST(Admin_Providers, DeleteRefusesWhileUsedUnlessCascade) {
   Harness h;
   ASSERT_EQ(make_provider(h, "p1", "openai", "http://x", "", "\"models\":[\"m\"]").status, 201);
