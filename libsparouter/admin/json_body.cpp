@@ -30,11 +30,10 @@ std::optional<Reply> read_json_object(const http::Request& req, rapidjson::Docum
   if (req.body.empty()) return invalid_reply("", "a JSON body is required");
   // rapidjson recurses per level: a body of a million '[' would overflow the stack.
   if (!json_nesting_within(req.body)) {
-    return error_reply(runtime::ApiError{
-        400, runtime::ErrorType::kInvalidRequest,
-        "the body nests arrays and objects deeper than " + std::to_string(kMaxJsonNesting) +
-            " levels",
-        "", "invalid_json"});
+    return error_reply(runtime::ApiError{400, runtime::ErrorType::kInvalidRequest,
+                                         "the body nests arrays and objects deeper than " +
+                                             std::to_string(kMaxJsonNesting) + " levels",
+                                         "", "invalid_json"});
   }
   // API.md: UTF-8 in and out. Without the check, a stray byte would be stored, sent back in
   // lists no JSON decoder accepts, and refused only later, by apply.

@@ -8,11 +8,16 @@ namespace {
 
 ErrorType type_for(int status) {
   switch (status) {
-    case 401: return ErrorType::kAuthentication;
-    case 403: return ErrorType::kPermission;
-    case 404: return ErrorType::kNotFound;
-    case 409: return ErrorType::kConflict;
-    default: return ErrorType::kInvalidRequest;
+    case 401:
+      return ErrorType::kAuthentication;
+    case 403:
+      return ErrorType::kPermission;
+    case 404:
+      return ErrorType::kNotFound;
+    case 409:
+      return ErrorType::kConflict;
+    default:
+      return ErrorType::kInvalidRequest;
   }
 }
 
@@ -32,8 +37,8 @@ std::optional<std::string> reshape_passed_error(int status, std::string_view bod
   if (message.empty()) {
     message = "the provider answered HTTP " + std::to_string(status) + " without an error object";
   }
-  return error_body(
-      ApiError{status, type_for(status), std::move(message), "", "upstream_" + std::to_string(status)});
+  return error_body(ApiError{status, type_for(status), std::move(message), "",
+                             "upstream_" + std::to_string(status)});
 }
 
 }  // namespace sparouter::runtime

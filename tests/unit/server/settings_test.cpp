@@ -56,8 +56,10 @@ TEST(Settings, CorsOriginsAreOriginsNotUrls) {
   // A copied URL's trailing slash goes (a browser's Origin has none); a path is refused.
   auto s = read_settings({{"CORS_ORIGINS", "https://a.example/, http://localhost:5173"}});
   ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_EQ(s->cors_origins, (std::vector<std::string>{"https://a.example", "http://localhost:5173"}));
-  for (const char* bad : {"https://a.example/console", "https://a.example//", "https://a.example?x"}) {
+  EXPECT_EQ(s->cors_origins,
+            (std::vector<std::string>{"https://a.example", "http://localhost:5173"}));
+  for (const char* bad :
+       {"https://a.example/console", "https://a.example//", "https://a.example?x"}) {
     auto r = read_settings({{"CORS_ORIGINS", bad}});
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().param, "CORS_ORIGINS");
