@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sparouter {
@@ -117,12 +118,16 @@ struct ClassifierConfig {
   bool operator==(const ClassifierConfig&) const = default;
 };
 
+// The model name that asks the classifier, whatever settings.auto_models lists (API.md).
+inline constexpr std::string_view kAutoModel = "auto";
+
 struct Settings {
   int64_t allowed_fails = 3;          // failures inside the window that start a cooldown
   int64_t allowed_fails_window_s = 60;
   int64_t cooldown_s = 5;
   int64_t num_retries = 2;            // extra attempts after the first, per group
   int64_t timeout_ms = 60000;
+  // More model names that ask the classifier; "auto" always does (kAutoModel), listed or not.
   std::vector<std::string> auto_models{"auto"};
   std::string upstream_mode = "direct";  // "direct" | "litellm"
   std::string litellm_base_url;

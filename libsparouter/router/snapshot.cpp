@@ -96,6 +96,7 @@ int64_t Snapshot::find_group(std::string_view name) const {
 }
 
 bool Snapshot::is_auto_model(std::string_view name) const {
+  if (name == kAutoModel) return true;
   for (auto a : auto_models) {
     if (a == name) return true;
   }

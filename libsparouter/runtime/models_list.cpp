@@ -17,6 +17,8 @@ std::vector<std::string> model_ids(const RouterConfig* config) {
   std::set<std::string> seen;
   const Settings defaults;
   const Settings& settings = config ? config->settings : defaults;
+  ids.emplace_back(kAutoModel);
+  seen.emplace(kAutoModel);
   for (const auto& name : settings.auto_models) {
     if (seen.insert(name).second) ids.push_back(name);
   }

@@ -157,6 +157,10 @@ TEST(ModelValidate, Settings) {
   c.settings.auto_models = {"general"};  // would shadow a group
   expect_invalid(c, "groups[1].name");
   c = base();
+  c.settings.auto_models = {"smart"};
+  c.groups[1].name = "auto";  // "auto" asks the classifier even when not listed
+  expect_invalid(c, "groups[1].name");
+  c = base();
   c.settings.num_retries = -1;
   expect_invalid(c, "settings.num_retries");
 }

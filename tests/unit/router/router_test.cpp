@@ -100,6 +100,24 @@ TEST(Router, ExplicitGroupAndUnknownGroup) {
   EXPECT_EQ(s.error().param, "model");
 }
 
+TEST(Router, AutoAlwaysAsksTheClassifierWhateverAutoModelsLists) {
+  // API.md: "auto" (and any name in settings.auto_models) asks the classifier.
+  Router r(RouterOptions{1, nullptr});
+  auto c = make_config();
+  c.settings.auto_models = {"smart"};
+  ASSERT_TRUE(r.apply(c).ok());
+  Decision d;
+  for (const char* model : {"auto", "smart"}) {
+    ASSERT_TRUE(r.route(body(model, "my python code has a bug"), d).ok()) << model;
+    EXPECT_EQ(d.group, "code") << model;
+    EXPECT_EQ(d.source, RouteSource::kRule) << model;
+  }
+  c.settings.auto_models.clear();
+  ASSERT_TRUE(r.apply(c).ok());
+  ASSERT_TRUE(r.route(body("auto", "my python code has a bug"), d).ok());
+  EXPECT_EQ(d.source, RouteSource::kRule);
+}
+
 TEST(Router, RuleThenFallbackPlan) {
   Router r(RouterOptions{1, nullptr});
   ASSERT_TRUE(r.apply(make_config()).ok());

@@ -181,6 +181,15 @@ TEST_F(Pipeline, ModelsListsAutoAndGroups) {
       R"({"id":"code","object":"model","created":0,"owned_by":"sparouter"}]})");
 }
 
+TEST_F(Pipeline, ModelsListsAutoEvenWhenAutoModelsLeavesItOut) {
+  config_.settings.auto_models = {"smart"};
+  start();
+  const auto r = bench_->call("", {}, "GET", "/v1/models");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find(R"({"id":"auto","object":"model")"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"({"id":"smart","object":"model")"), std::string::npos) << r.body;
+}
+
 TEST_F(Pipeline, SplicesOnlyTheModelToken) {
   config_.groups[0].deployments[0].model = "we\"ird\\name/\xc3\xbc\n";
   start();
