@@ -14,6 +14,7 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include "http/refusal.hpp"
 #include "http/request_parser.hpp"
 #include "http/tls_stream.hpp"
 #include "http/write_now.hpp"
@@ -286,8 +287,9 @@ class Connection final : public ConnectionBase,
     }
     if (!closed_ && !client_gone_) {
       if (!started_) {
-        static const Headers kNone;  // not a braced temporary: g++ 12 coroutine bug
-        co_await send(500, kNone, "internal error\n");
+        // In the host's error format; the connection ends (the handler's state is unknown).
+        keep_alive_ = false;
+        co_await send_error(500);
       } else if (streaming_ && !ended_) {
         if (threw) {
           keep_alive_ = false;  // the body cannot end cleanly: closing tells the client
@@ -306,38 +308,7 @@ class Connection final : public ConnectionBase,
   }
 
   awaitable<void> send_error(int status) {
-    RefusalReply reply;
-    if (opts_.refusal_reply) {
-      try {
-        reply = opts_.refusal_reply(status, parser_.request());
-      } catch (...) {
-        reply = RefusalReply{};  // the plain answer below
-      }
-    }
-    if (reply.content_type.empty()) {
-      reply.content_type = "text/plain";
-      reply.body = std::string(reason_phrase(status)) + '\n';
-      reply.headers.clear();
-    }
-    head_.clear();
-    head_ += "HTTP/1.1 ";
-    append_uint(head_, static_cast<uint64_t>(status));
-    head_ += ' ';
-    head_ += reason_phrase(status);
-    head_ += "\r\nContent-Type: ";
-    head_ += reply.content_type;
-    head_ += "\r\nContent-Length: ";
-    append_uint(head_, reply.body.size());
-    head_ += kCrlf;
-    for (const auto& h : reply.headers) {
-      if (is_framing_header(h.name) || iequals(h.name, "content-type")) continue;
-      head_ += h.name;
-      head_ += ": ";
-      head_ += h.value;
-      head_ += kCrlf;
-    }
-    head_ += "Connection: close\r\n\r\n";
-    head_ += reply.body;
+    head_ = refusal_response(status, opts_.refusal_reply, parser_.request());
     co_await write_all(std::array{cbuf(head_)});
   }
 

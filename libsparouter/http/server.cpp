@@ -15,21 +15,21 @@
 #include <asio/use_awaitable.hpp>
 
 #include "http/connection.hpp"
+#include "http/refusal.hpp"
 
 namespace sparouter::http {
 
 namespace {
 using asio::ip::tcp;
-constexpr std::string_view kBusy =
-    "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n"
-    "Connection: close\r\n\r\n";
 constexpr auto kForceCloseWait = std::chrono::seconds(1);
 
-// Over the connection cap: answer 503 at once without keeping any state, then close.
-void refuse(tcp::socket& socket) {
+// Over the connection cap: answer 503 at once (the host's error object, a request id) without
+// reading the request or keeping any state, then close.
+void refuse(tcp::socket& socket, const ServerOptions& options) {
+  const std::string busy = refusal_response(503, options.refusal_reply, Request{});
   std::error_code ec;
   socket.non_blocking(true, ec);
-  socket.write_some(asio::buffer(kBusy), ec);
+  socket.write_some(asio::buffer(busy), ec);
   socket.shutdown(tcp::socket::shutdown_send, ec);
   socket.close(ec);
 }
@@ -74,7 +74,7 @@ struct Server::Impl {
         continue;
       }
       if (shared.registry.size() >= shared.options.max_connections) {
-        refuse(socket);
+        refuse(socket, shared.options);
         continue;
       }
       start_connection(std::move(socket), shared, at.sweep);

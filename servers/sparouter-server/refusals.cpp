@@ -21,6 +21,16 @@ http::RefusalReply refusal_reply(int status, const http::Request& partial,
                   std::to_string(limits.max_head_bytes) + " bytes";
       e.code = "head_too_large";
       break;
+    case 500:  // a handler failed before it answered
+      e.type = runtime::ErrorType::kApi;
+      e.message = "internal error";
+      e.code = "internal_error";
+      break;
+    case 503:  // at the connection cap (http::ServerOptions::max_connections)
+      e.type = runtime::ErrorType::kApi;
+      e.message = "the server is at its connection limit: try again shortly";
+      e.code = "server_busy";
+      break;
     case 501:
       e.message = "unsupported Transfer-Encoding: only chunked is understood";
       e.code = "unsupported_transfer_encoding";

@@ -376,6 +376,38 @@ TEST_F(HttpServer, RefusesConnectionsOverTheCapPolitely) {
   EXPECT_EQ(curl(url("/hello")), "hello");
 }
 
+TEST_F(HttpServer, ThrownHandlerAndConnectionCapAnswerInTheHostsFormat) {
+  // API.md: an error object and an x-request-id on every answer, these two included.
+  ServerOptions o;
+  o.max_connections = 1;
+  o.refusal_reply = [](int status, const Request&) {
+    return RefusalReply{"application/json", R"({"error":{"code":")" + std::to_string(status) + "\"}}",
+                        {{"x-request-id", "r-" + std::to_string(status)}}};
+  };
+  start(o);
+  {
+    RawClient a(port_);
+    a.send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string out = a.recv_count("}}", 1);
+    EXPECT_NE(out.find("HTTP/1.1 500 Internal Server Error\r\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("x-request-id: r-500\r\n"), std::string::npos) << out;
+    EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos) << out;
+    EXPECT_NE(out.find(R"({"error":{"code":"500"}})"), std::string::npos) << out;
+    EXPECT_TRUE(a.wait_closed());
+  }
+  ASSERT_TRUE(wait_for([&] { return server_->connection_count() == 0; }));
+  RawClient held(port_);
+  held.send("GET /hello HTTP/1.1\r\n\r\n");
+  held.recv_count("hello", 1);
+  RawClient over(port_);
+  EXPECT_TRUE(over.wait_closed());
+  const std::string busy = over.received();
+  EXPECT_NE(busy.find("HTTP/1.1 503 Service Unavailable\r\n"), std::string::npos) << busy;
+  EXPECT_NE(busy.find("x-request-id: r-503\r\n"), std::string::npos) << busy;
+  EXPECT_NE(busy.find("Retry-After: 1\r\n"), std::string::npos) << busy;
+  EXPECT_NE(busy.find(R"({"error":{"code":"503"}})"), std::string::npos) << busy;
+}
+
 TEST_F(HttpServer, NoticesClientGoneMidStream) {
   start();
   {
