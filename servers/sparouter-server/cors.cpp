@@ -40,11 +40,13 @@ const std::string* Cors::allowed_origin(const http::Request& request) const {
 
 void Cors::add_headers(const http::Request& request, http::Headers& out) const {
   if (!enabled()) return;
+  // Every answer depends on Origin once CORS is on, those without CORS headers too: a shared
+  // cache must not hand one origin's answer (or a no-Origin one) to another.
+  out.push_back({"Vary", "Origin"});
   const std::string* origin = allowed_origin(request);
   if (origin == nullptr) return;
   out.push_back({"Access-Control-Allow-Origin", *origin});
   out.push_back({"Access-Control-Expose-Headers", kExposed});
-  out.push_back({"Vary", "Origin"});
 }
 
 bool Cors::is_preflight(const http::Request& request) {

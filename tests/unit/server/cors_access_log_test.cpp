@@ -36,6 +36,19 @@ TEST(Cors, OnlyListedOriginsAreAllowed) {
   cors.add_headers(get, h);
   EXPECT_NE(http::find_header(h, "Access-Control-Expose-Headers")->find("x-sparouter-attempts"),
             std::string::npos);
+  // With CORS on, an answer to an unlisted or absent Origin varies by Origin too; off, nothing.
+  for (const char* origin : {"https://evil.example", ""}) {
+    get.headers.clear();
+    if (*origin != '\0') get.headers = {{"Origin", origin}};
+    h.clear();
+    cors.add_headers(get, h);
+    EXPECT_EQ(http::find_header(h, "Access-Control-Allow-Origin"), nullptr) << origin;
+    ASSERT_NE(http::find_header(h, "Vary"), nullptr) << origin;
+    EXPECT_EQ(*http::find_header(h, "Vary"), "Origin") << origin;
+  }
+  h.clear();
+  none.add_headers(get, h);
+  EXPECT_TRUE(h.empty());
 }
 
 TEST(RequestId, EchoesSaneIdsAndMakesOthers) {
