@@ -80,8 +80,8 @@ Status validate_groups(const RouterConfig& c) {
                    json_path(at, "name")};
     }
     if (g.name == kAutoModel) {
-      return invalid(json_path(at, "name"), "group name " + quoted(g.name) +
-                                                " is reserved: it asks the classifier");
+      return invalid(json_path(at, "name"),
+                     "group name " + quoted(g.name) + " is reserved: it asks the classifier");
     }
     for (const auto& auto_name : c.settings.auto_models) {
       if (auto_name == g.name) {

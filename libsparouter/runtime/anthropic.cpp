@@ -277,7 +277,6 @@ std::string_view finish_reason(std::string_view stop_reason) {
   return "stop";  // end_turn, stop_sequence, anything new
 }
 
-
 // A token count of an Anthropic usage object into `into`, when it holds one.
 void read_count(const Value* usage, const char* name, int64_t& into) {
   const Value* v = usage ? member(*usage, name) : nullptr;

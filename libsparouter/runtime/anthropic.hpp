@@ -61,7 +61,7 @@ class StreamTranslator {
   std::string id_;
   std::string model_;
   int64_t created_;
-  TokenCounts tokens_;  // message_delta's counts are running totals: the latest wins
+  TokenCounts tokens_;          // message_delta's counts are running totals: the latest wins
   int tool_calls_ = 0;          // tool_use blocks seen so far (their OpenAI index)
   int current_tool_ = -1;       // the OpenAI index of the block being streamed, -1 for text
   bool include_usage_;

@@ -122,9 +122,9 @@ inline void begin_chat_completion(Writer& w, std::string_view id, int64_t create
 struct OpenAiUsage {
   int64_t prompt = 0;
   int64_t completion = 0;
-  int64_t total = -1;      // -1: prompt + completion
-  int64_t cached = -1;     // prompt_tokens_details.cached_tokens; -1: not reported
-  int64_t reasoning = 0;   // completion_tokens_details.reasoning_tokens, written when > 0
+  int64_t total = -1;     // -1: prompt + completion
+  int64_t cached = -1;    // prompt_tokens_details.cached_tokens; -1: not reported
+  int64_t reasoning = 0;  // completion_tokens_details.reasoning_tokens, written when > 0
 };
 
 inline void write_usage(Writer& w, const OpenAiUsage& u) {

@@ -1,8 +1,8 @@
 // Provider edits: create, update, delete, model lists and health.
 #include <set>
 
-#include "crypto/mask.hpp"
 #include "common/text.hpp"
+#include "crypto/mask.hpp"
 #include "model/names.hpp"
 #include "store/edits.hpp"
 #include "store/ids.hpp"

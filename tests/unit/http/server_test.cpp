@@ -381,7 +381,8 @@ TEST_F(HttpServer, ThrownHandlerAndConnectionCapAnswerInTheHostsFormat) {
   ServerOptions o;
   o.max_connections = 1;
   o.refusal_reply = [](int status, const Request&) {
-    return RefusalReply{"application/json", R"({"error":{"code":")" + std::to_string(status) + "\"}}",
+    return RefusalReply{"application/json",
+                        R"({"error":{"code":")" + std::to_string(status) + "\"}}",
                         {{"x-request-id", "r-" + std::to_string(status)}}};
   };
   start(o);

@@ -224,7 +224,8 @@ TEST(Gemini, ResponseTranslation) {
       << r.value();
 
   // Cached content: Gemini's promptTokenCount already includes it, as OpenAI's prompt_tokens.
-  const std::string cached = R"({"candidates":[{"content":{"parts":[{"text":"ok"}]},"finishReason":"STOP"}],
+  const std::string cached =
+      R"({"candidates":[{"content":{"parts":[{"text":"ok"}]},"finishReason":"STOP"}],
     "usageMetadata":{"promptTokenCount":1200,"cachedContentTokenCount":1024,"candidatesTokenCount":2,"totalTokenCount":1202}})";
   r = gemini::translate_response(cached, "m", 1);
   ASSERT_TRUE(r.ok());

@@ -282,9 +282,10 @@ TEST(Anthropic, ResponseUsageCountsThePromptCache) {
     "cache_read_input_tokens":1500,"output_tokens":3}})";
   auto r = anthropic::translate_response(answer, 1);
   ASSERT_TRUE(r.ok());
-  EXPECT_NE(r.value().find(R"("usage":{"prompt_tokens":1510,"completion_tokens":3,)"
-                           R"("total_tokens":1513,"prompt_tokens_details":{"cached_tokens":1500}}})"),
-            std::string::npos)
+  EXPECT_NE(
+      r.value().find(R"("usage":{"prompt_tokens":1510,"completion_tokens":3,)"
+                     R"("total_tokens":1513,"prompt_tokens_details":{"cached_tokens":1500}}})"),
+      std::string::npos)
       << r.value();
 }
 

@@ -226,9 +226,10 @@ inline void post_chat_then_leave(uint16_t port, const std::string& body,
                                  std::chrono::milliseconds stay) {
   http::testing::RawClient client(port);
   ASSERT_TRUE(client.connected());
-  ASSERT_TRUE(client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
-                          "Content-Type: application/json\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body));
+  ASSERT_TRUE(
+      client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                  "Content-Type: application/json\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body));
   std::this_thread::sleep_for(stay);
   client.reset();
 }
