@@ -1,6 +1,8 @@
 // /api/classifier: the config (rules, mode, embedded classifier) and the test bench.
 #include <rapidjson/document.h>
 
+#include <chrono>
+
 #include "admin/encode.hpp"
 #include "admin/handlers.hpp"
 #include "admin/json_body.hpp"
@@ -160,8 +162,13 @@ asio::awaitable<Reply> test_classifier(Context& ctx, const Call& call) {
   Decision d;
   Reply first = classify_for_test(ctx, call, d);
   if (first.status != 200 || !d.judge_pending || !ctx.options.judge) co_return first;
-  // The "llm" classifier: its model is asked as a chat would ask it.
+  // The "llm" classifier: its model is asked as a chat would ask it, and its time counts in
+  // latency_us (the decision a chat would wait for).
+  const auto asked = std::chrono::steady_clock::now();
   if (Status s = co_await ctx.options.judge(d); !s.ok()) co_return error_reply(s.error());
+  d.explain.latency_us += std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::steady_clock::now() - asked)
+                              .count();
   co_return json_reply(200, decision_json(d));
 }
 

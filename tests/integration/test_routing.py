@@ -250,11 +250,14 @@ def test_llm_classifier_routes_and_the_test_bench_asks_it_too(server, fakes):
     fakes[2].faults(content='{"group": "code", "confidence": 0.9}', times=2)
     st, headers, body = server.chat("auto", "my loop never ends")
     assert st == 200 and headers["x-sparouter-group"] == "code", (headers, body)
-    # API.md: the bench answers a group; with the llm classifier its model is asked.
+    # API.md: the bench answers a group; with the llm classifier its model is asked, and the
+    # time it took is part of the decision's latency.
+    fakes[2].faults(content='{"group": "code", "confidence": 0.9}', delay_ms=150, times=1)
     st, _, body = server.api("POST", "/api/classifier/test", {"text": "my loop never ends"})
     assert st == 200, body
     assert body["group"] == "code" and body["source"] == "classifier", body
     assert "judge_pending" not in body
+    assert body["latency_us"] >= 150000, body
     # A judge that fails: the default group, as for a chat.
     fakes[2].faults(status=500)
     st, _, body = server.api("POST", "/api/classifier/test", {"text": "my loop never ends"})
