@@ -135,7 +135,7 @@ asio::awaitable<void> App::dispatch(std::string_view path, http::Request& reques
     } else {
       const Reply r = path == "/v1/chat/completions" ? method_not_allowed(extra, "POST")
                       : path == "/v1/models" || model_id
-                          ? method_not_allowed(extra, "GET")
+                          ? method_not_allowed(extra, "GET, HEAD")
                           : not_found(extra,
                                       "unknown endpoint; this router serves "
                                       "/v1/chat/completions and /v1/models");
@@ -153,7 +153,7 @@ asio::awaitable<void> App::dispatch(std::string_view path, http::Request& reques
 asio::awaitable<void> App::ops(std::string_view path, http::Request& request,
                                http::ResponseWriter& w, const http::Headers& extra) {
   if (request.method != "GET" && request.method != "HEAD") {
-    const Reply r = method_not_allowed(extra, "GET");
+    const Reply r = method_not_allowed(extra, "GET, HEAD");
     co_await send(w, r);
     co_return;
   }

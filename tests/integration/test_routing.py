@@ -230,8 +230,9 @@ def test_models_lists_groups_and_auto(server, fakes):
     assert st == 200 and body["id"] == "auto"
     st, _, body = harness.request(server.port, "GET", "/v1/models/nope")
     assert st == 404 and body["error"]["code"] == "model_not_found", body
-    st, _, body = harness.request(server.port, "DELETE", "/v1/models/code")
+    st, headers, body = harness.request(server.port, "DELETE", "/v1/models/code")
     assert st == 405, body
+    assert headers["allow"] == "GET, HEAD", headers  # HEAD is answered too
 
 
 def test_llm_classifier_routes_and_the_test_bench_asks_it_too(server, fakes):
