@@ -2,6 +2,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include "common/json_nesting.hpp"
 #include "model/json_codec.hpp"
 #include "model/json_read.hpp"
 #include "model/names.hpp"
@@ -201,6 +202,10 @@ Status decode(const rapidjson::Value& v, const std::string& path, RouterConfig& 
 }
 
 Status parse_document(std::string_view json, rapidjson::Document& doc) {
+  // Configurations come from files and the C API too: rapidjson recurses per level.
+  if (!json_nesting_within(json)) {
+    return invalid("", "JSON nests deeper than " + std::to_string(kMaxJsonNesting) + " levels");
+  }
   doc.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
   if (doc.HasParseError()) {
     return invalid("", std::string("invalid JSON at byte ") + std::to_string(doc.GetErrorOffset()) +

@@ -97,6 +97,13 @@ struct BadCase {
 
 class ModelJsonErrors : public ::testing::TestWithParam<BadCase> {};
 
+TEST(ModelJson, DeepNestingIsAnErrorNotACrash) {
+  const std::string deep = R"({"providers": )" + std::string(1000000, '[');
+  auto c = parse_router_config(deep);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, Code::kInvalid);
+}
+
 TEST_P(ModelJsonErrors, NameTheField) {
   auto c = parse_router_config(GetParam().json);
   ASSERT_FALSE(c.ok());
