@@ -1,7 +1,5 @@
 #include "http/client.hpp"
 
-#include <charconv>
-
 #include "http/client_connection.hpp"
 #include "http/tls_stream.hpp"
 #include "http/url.hpp"
@@ -46,12 +44,6 @@ bool peer_closed_unanswered(const ClientError& e) {
 bool is_owned_header(std::string_view name) {
   return iequals(name, "host") || iequals(name, "content-length") ||
          iequals(name, "transfer-encoding");
-}
-
-void append_uint(std::string& out, uint64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
 }
 }  // namespace
 
@@ -263,22 +255,16 @@ asio::awaitable<ClientResult<std::shared_ptr<ClientConnection>>> Client::open(
                                             options_.max_response_head_bytes);
   // A slow connect or TLS handshake (an unreachable host waits out connect_timeout) is stopped
   // by the canceller too: close() fails the resolve, connect or handshake in progress.
-  if (canceller != nullptr) {
-    if (canceller->cancelled_) {
-      pool_.discard(conn);
-      co_return cancelled_error(false);
-    }
-    canceller->connection_ = conn.get();
+  if (!SendCanceller::watch(canceller, conn.get())) {
+    pool_.discard(conn);
+    co_return cancelled_error(false);
   }
   // Named, not a temporary in the co_await: g++ 12 mis-destroys those (TOOLCHAIN.md traps).
   std::shared_ptr<const TlsConfig> tls = target->url.tls ? tls_ : nullptr;
   auto failed = co_await conn->connect(target->url, std::move(tls), deadline);
-  if (canceller != nullptr) {
-    canceller->connection_ = nullptr;
-    if (canceller->cancelled_) {
-      pool_.discard(conn);
-      co_return cancelled_error(false);
-    }
+  if (SendCanceller::unwatch(canceller)) {
+    pool_.discard(conn);
+    co_return cancelled_error(false);
   }
   if (failed) {
     pool_.discard(conn);
@@ -317,12 +303,9 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(const Clie
       if (!opened) co_return opened.error();
       conn = std::move(opened.value());
     }
-    if (canceller != nullptr) {
-      if (canceller->cancelled_) {
-        pool_.discard(conn);
-        co_return cancelled_error(false);
-      }
-      canceller->connection_ = conn.get();
+    if (!SendCanceller::watch(canceller, conn.get())) {
+      pool_.discard(conn);
+      co_return cancelled_error(false);
     }
     write_head(*conn, *target, request);
     const auto pieces = request.body_pieces();
@@ -374,12 +357,9 @@ asio::awaitable<ClientResult<std::unique_ptr<Exchange>>> Client::send(const Clie
         conn->begin = conn->end = 0;
       }
     }
-    if (canceller != nullptr) {
-      canceller->connection_ = nullptr;
-      if (canceller->cancelled_) {
-        pool_.discard(conn);
-        co_return cancelled_error(true);
-      }
+    if (SendCanceller::unwatch(canceller)) {
+      pool_.discard(conn);
+      co_return cancelled_error(true);
     }
     if (answered) break;
     pool_.discard(conn);
@@ -404,12 +384,9 @@ asio::awaitable<ClientResult<ClientResponse>> Client::fetch(const ClientRequest&
   response.headers = ex.headers();
   for (;;) {
     // While a read waits, a cancel closes the exchange's connection (then not reused).
-    if (canceller != nullptr) canceller->connection_ = ex.connection_.get();
+    if (!SendCanceller::watch(canceller, ex.connection_.get())) co_return cancelled_error(true);
     auto piece = co_await ex.read_some();
-    if (canceller != nullptr) {
-      canceller->connection_ = nullptr;
-      if (canceller->cancelled_) co_return cancelled_error(true);
-    }
+    if (SendCanceller::unwatch(canceller)) co_return cancelled_error(true);
     if (!piece) co_return piece.error();
     if (piece->empty()) break;
     if (response.body.size() + piece->size() > max_body_bytes) {

@@ -83,6 +83,20 @@ class SendCanceller {
 
  private:
   friend class Client;
+  // The Client's side, around each wait: watch(c) makes cancel() close `c` (false when cancel()
+  // came first); unwatch() ends that and says whether cancel() came meanwhile. A null canceller
+  // watches nothing and is never cancelled.
+  static bool watch(SendCanceller* c, ClientConnection* connection) noexcept {
+    if (c == nullptr) return true;
+    if (c->cancelled_) return false;
+    c->connection_ = connection;
+    return true;
+  }
+  static bool unwatch(SendCanceller* c) noexcept {
+    if (c == nullptr) return false;
+    c->connection_ = nullptr;
+    return c->cancelled_;
+  }
   ClientConnection* connection_ = nullptr;  // while send() holds one
   bool cancelled_ = false;
 };

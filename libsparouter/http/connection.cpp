@@ -50,17 +50,6 @@ void close_stream(tcp::socket& s) {
 }
 void close_stream(TlsStream& s) { s.close(); }
 
-void append_uint(std::string& out, uint64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
-
-bool is_framing_header(std::string_view name) {
-  return iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
-         iequals(name, "connection");
-}
-
 template <class Stream>
 class Connection final : public ConnectionBase,
                          public ResponseWriter,

@@ -1,6 +1,7 @@
 // HTTP message types shared by the server and the client: no I/O, no third-party headers.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -41,5 +42,18 @@ struct Response {
 
 // "OK", "Not Found", ...; "Unknown" for codes without a phrase here.
 const char* reason_phrase(int status) noexcept;
+
+// Appends `v` in decimal (a Content-Length, a status code) without a temporary string.
+inline void append_uint(std::string& out, uint64_t v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// The headers that frame a message on the wire, which the server writes itself.
+inline bool is_framing_header(std::string_view name) noexcept {
+  return iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+         iequals(name, "connection");
+}
 
 }  // namespace sparouter::http

@@ -1,22 +1,6 @@
 #include "http/refusal.hpp"
 
-#include <charconv>
-
 namespace sparouter::http {
-namespace {
-
-void append_uint(std::string& out, uint64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
-
-bool owned_by_server(std::string_view name) {  // the framing and the type are written here
-  return iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
-         iequals(name, "connection") || iequals(name, "content-type");
-}
-
-}  // namespace
 
 std::string refusal_response(int status, const RefusalReplyFn& host, const Request& partial) {
   RefusalReply reply;
@@ -42,7 +26,7 @@ std::string refusal_response(int status, const RefusalReplyFn& host, const Reque
   append_uint(out, reply.body.size());
   out += "\r\n";
   for (const auto& h : reply.headers) {
-    if (owned_by_server(h.name)) continue;
+    if (is_framing_header(h.name) || iequals(h.name, "content-type")) continue;  // written here
     out += h.name;
     out += ": ";
     out += h.value;

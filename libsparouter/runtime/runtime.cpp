@@ -299,24 +299,23 @@ asio::awaitable<void> Runtime::chat_completions(http::Request& req, http::Respon
     error = co_await ask_judge(im.router, *env, state->target, decision, request_id, gone);
     left = !error && w.client_gone();
   }
-  if (left) {
-    summary.group = decision.group;
-    summary.route_source = std::string(to_string(decision.source));
-  } else if (!error) {
-    summary.group = decision.group;
-    summary.route_source = std::string(to_string(decision.source));
-    const ClientCall call{req.body, decision.model_offset, decision.model_length,
-                          decision.stream, request_id};
-    ForwardPlan plan = plan_for(decision, state->target, state->target.timeout_ms, call,
-                                state->one);
-    plan.answer_headers = &state->answer_headers;
-    plan.upstream_request = &state->upstream_request;
-    co_await forward(*env, plan, w, extra_headers, summary);
-  } else {
+  if (error) {
     summary.status = error->status;
     summary.error_code = error->code;
     const http::Headers more = error_headers(*error);
     co_await send_error(w, extra_headers, more, *error);
+  } else {
+    summary.group = decision.group;
+    summary.route_source = std::string(to_string(decision.source));
+    if (!left) {  // (left: status stays 0, the client went away before a head)
+      const ClientCall call{req.body, decision.model_offset, decision.model_length,
+                            decision.stream, request_id};
+      ForwardPlan plan = plan_for(decision, state->target, state->target.timeout_ms, call,
+                                  state->one);
+      plan.answer_headers = &state->answer_headers;
+      plan.upstream_request = &state->upstream_request;
+      co_await forward(*env, plan, w, extra_headers, summary);
+    }
   }
   summary.latency_us =
       std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - t0).count();
