@@ -42,6 +42,22 @@ Status set_key(Provider& p, std::string_view key, const EditContext& ctx) {
   return {};
 }
 
+// A provider's display name as typed, with the whitespace around it dropped: " OpenAI " and
+// "OpenAI" read as one name, so they must not make two providers, and a name of blanks names
+// nothing. Control characters are refused: the name is shown in the console and in logs.
+Result<std::string> clean_name(std::string_view name) {
+  constexpr std::string_view kBlank = " \t\r\n\f\v";
+  const size_t first = name.find_first_not_of(kBlank);
+  if (first == std::string_view::npos) return invalid("name", "name is required");
+  name = name.substr(first, name.find_last_not_of(kBlank) + 1 - first);
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return invalid("name", "name must not contain control characters");
+    }
+  }
+  return std::string(name);
+}
+
 Status check_model_ids(const std::vector<std::string>& ids, const char* field) {
   for (size_t i = 0; i < ids.size(); ++i) {
     if (ids[i].empty()) {
@@ -82,7 +98,9 @@ const Provider* id_taken(const RouterConfig& c, std::string_view id) {
 }  // namespace
 
 Result<Provider> create_provider(RouterConfig& c, const ProviderPatch& in, const EditContext& ctx) {
-  if (!in.name || in.name->empty()) return invalid("name", "name is required");
+  if (!in.name) return invalid("name", "name is required");
+  Result<std::string> name = clean_name(*in.name);
+  if (!name.ok()) return name.status();
   if (!in.kind) return invalid("kind", "kind is required");
   if (!in.base_url || in.base_url->empty()) return invalid("base_url", "base_url is required");
   Provider p;
@@ -97,12 +115,12 @@ Result<Provider> create_provider(RouterConfig& c, const ProviderPatch& in, const
     }
     p.id = *in.id;
   } else {
-    std::string base = slug(*in.name);
+    std::string base = slug(name.value());
     if (base.empty()) base = "provider";
     p.id = base;
     for (int n = 2; id_taken(c, p.id); ++n) p.id = base + "-" + std::to_string(n);
   }
-  p.name = *in.name;
+  p.name = std::move(name).value();
   p.kind = *in.kind;
   p.base_url = *in.base_url;
   if (in.api_version) p.api_version = *in.api_version;
@@ -124,7 +142,11 @@ Result<Provider> update_provider(RouterConfig& c, std::string_view id, const Pro
   Provider* p = find_provider(c, id);
   if (p == nullptr) return not_found(id);
   if (in.id && *in.id != id) return invalid("id", "a provider's id cannot change");
-  if (in.name) p->name = *in.name;
+  if (in.name) {
+    Result<std::string> name = clean_name(*in.name);
+    if (!name.ok()) return name.status();
+    p->name = std::move(name).value();
+  }
   if (in.kind) p->kind = *in.kind;
   if (in.base_url) p->base_url = *in.base_url;
   if (in.api_version) p->api_version = *in.api_version;

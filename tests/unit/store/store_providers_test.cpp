@@ -47,6 +47,39 @@ TEST_P(StoreProviders, TakenIdOrNameIsAConflict) {
   EXPECT_EQ(renamed.error().param, "name");
 }
 
+TEST_P(StoreProviders, NamesLoseSurroundingBlanksAndRefuseControlCharacters) {
+  StorePtr s = open();
+  auto p = s->create_provider(provider("  OpenAI main\t"));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->name, "OpenAI main");
+  EXPECT_EQ(p->id, "openai-main");
+  auto same = s->create_provider(provider("OpenAI main "));  // the same name to a reader
+  ASSERT_FALSE(same.ok());
+  EXPECT_EQ(same.error().code, Code::kConflict);
+  for (const char* bad : {"   ", "\t\n"}) {
+    auto r = s->create_provider(provider(bad));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, Code::kInvalid);
+    EXPECT_EQ(r.error().param, "name");
+  }
+  auto control = s->create_provider(provider(std::string("a\0b", 3)));
+  ASSERT_FALSE(control.ok());
+  EXPECT_EQ(control.error().param, "name");
+  auto newline = s->create_provider(provider("OpenAI\nmain"));
+  ASSERT_FALSE(newline.ok());
+  EXPECT_EQ(newline.error().param, "name");
+  ProviderPatch rename;
+  rename.name = " Renamed ";
+  auto renamed = s->update_provider("openai-main", rename);
+  ASSERT_TRUE(renamed.ok()) << renamed.error().message;
+  EXPECT_EQ(renamed->name, "Renamed");
+  rename.name = " ";
+  auto blank = s->update_provider("openai-main", rename);
+  ASSERT_FALSE(blank.ok());
+  EXPECT_EQ(blank.error().param, "name");
+  EXPECT_EQ(state_of(*s)->config.providers[0].name, "Renamed");  // nothing half-applied
+}
+
 TEST_P(StoreProviders, InvalidFieldsAreNamed) {
   StorePtr s = open();
   ProviderPatch bad_url = provider("P");
