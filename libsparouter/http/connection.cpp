@@ -14,6 +14,7 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include "common/coarse_clock.hpp"
 #include "http/refusal.hpp"
 #include "http/request_parser.hpp"
 #include "http/tls_stream.hpp"
@@ -186,7 +187,7 @@ class Connection final : public ConnectionBase,
   awaitable<void> run([[maybe_unused]] std::shared_ptr<Connection> self) {
     stopping_ = shared_.stopping.load(std::memory_order_relaxed);
     if constexpr (kIsTls<Stream>) {
-      set_deadline(Clock::now() + opts_.header_timeout);
+      set_deadline(coarse_steady_now() + opts_.header_timeout);
       std::error_code ec;
       co_await stream_.async_handshake(ec_token(ec));
       if (ec) {
@@ -217,7 +218,7 @@ class Connection final : public ConnectionBase,
         buffered               ? opts_.header_timeout
         : request_number_ == 0 ? std::min(opts_.idle_timeout, opts_.header_timeout)
                                : opts_.idle_timeout;
-    set_deadline(Clock::now() + wait);
+    set_deadline(coarse_steady_now() + wait);
     bool need_feed = buffered;
     for (;;) {
       while (need_feed) {
@@ -227,7 +228,7 @@ class Connection final : public ConnectionBase,
         switch (step.event) {
           case RequestParser::Event::kHead:
             state_ = State::kReading;
-            set_deadline(Clock::now() + opts_.body_timeout);
+            set_deadline(coarse_steady_now() + opts_.body_timeout);
             if (parser_.expects_continue() && !stopping_) {
               if (!co_await write_all(std::array{asio::buffer(kContinue)})) {
                 co_return ReadResult::kClose;
@@ -246,7 +247,7 @@ class Connection final : public ConnectionBase,
       }
       if (state_ == State::kIdle && parser_.in_message()) {
         state_ = State::kReading;  // a request started: the head must arrive in time
-        set_deadline(Clock::now() + opts_.header_timeout);
+        set_deadline(coarse_steady_now() + opts_.header_timeout);
       }
       if (stopping_ && state_ == State::kIdle) co_return ReadResult::kClose;
       begin_ = end_ = 0;
@@ -306,7 +307,7 @@ class Connection final : public ConnectionBase,
       if (closed_) co_return;
       std::error_code ec;
       stream_.shutdown(tcp::socket::shutdown_send, ec);
-      set_deadline(Clock::now() + std::min<Clock::duration>(kLingerTime, opts_.body_timeout));
+      set_deadline(coarse_steady_now() + std::min<Clock::duration>(kLingerTime, opts_.body_timeout));
       size_t total = 0;
       while (!ec && !closed_ && total < kLingerBytes) {
         total += co_await stream_.async_read_some(asio::buffer(buf_.get(), cap_), ec_token(ec));
@@ -367,7 +368,7 @@ class Connection final : public ConnectionBase,
   awaitable<bool> write_all(const Buffers& buffers) {
     if (closed_ || client_gone_) co_return false;
     const auto previous = deadline_;
-    set_deadline(Clock::now() + opts_.write_timeout);
+    set_deadline(coarse_steady_now() + opts_.write_timeout);
     std::error_code ec;
     if constexpr (kIsTls<Stream>) {
       // One TLS record rather than one per buffer.

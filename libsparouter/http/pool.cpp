@@ -1,8 +1,11 @@
 #include "http/pool.hpp"
 
 #include <algorithm>
+
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
+
+#include "common/coarse_clock.hpp"
 
 namespace sparouter::http {
 
@@ -50,7 +53,7 @@ std::shared_ptr<ClientConnection> ConnectionPool::take_idle(Origin& o) {
   while (!o.idle.empty()) {
     std::shared_ptr<ClientConnection> c = std::move(o.idle.back());
     o.idle.pop_back();
-    const bool check = Clock::now() - c->idle_since >= options_.check_after_idle;
+    const bool check = coarse_steady_now() - c->idle_since >= options_.check_after_idle;
     if (check ? c->reusable() : c->alive()) {
       ++o.in_use;
       return c;
@@ -65,7 +68,7 @@ void ConnectionPool::release(std::shared_ptr<ClientConnection> connection) {
   if (o.in_use > 0) --o.in_use;
   // alive(), not reusable(): the exchange just ended cleanly, the peek would only repeat it.
   if (connection->alive() && o.idle.size() < options_.max_idle_per_origin) {
-    connection->idle_since = Clock::now();
+    connection->idle_since = coarse_steady_now();
     connection->set_deadline(connection->idle_since + options_.idle_timeout, TimeoutPhase::kNone);
     o.idle.push_back(std::move(connection));
   } else {
