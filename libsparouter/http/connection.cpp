@@ -307,7 +307,8 @@ class Connection final : public ConnectionBase,
       if (closed_) co_return;
       std::error_code ec;
       stream_.shutdown(tcp::socket::shutdown_send, ec);
-      set_deadline(coarse_steady_now() + std::min<Clock::duration>(kLingerTime, opts_.body_timeout));
+      set_deadline(coarse_steady_now() +
+                   std::min<Clock::duration>(kLingerTime, opts_.body_timeout));
       size_t total = 0;
       while (!ec && !closed_ && total < kLingerBytes) {
         total += co_await stream_.async_read_some(asio::buffer(buf_.get(), cap_), ec_token(ec));
