@@ -101,13 +101,9 @@ Status Server::start() {
   size_t threads = o.threads != 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   const bool shared_context = o.thread_model == ThreadModel::kSharedContext;
   const size_t n_contexts = shared_context ? 1 : threads;
-  // A context of its own: its sockets' operations only ever run on its thread (the acceptor
-  // of another hands a new socket over by a post, and refuse() closes one no operation has
-  // touched), so the reactor's per-socket locks are dropped; posts from other threads
-  // (shutdown, the resolver's thread) still take the scheduler's lock.
-  const int hint = shared_context ? static_cast<int>(threads) : ASIO_CONCURRENCY_HINT_UNSAFE_IO;
   for (size_t i = 0; i < n_contexts; ++i) {
-    s.contexts.push_back(std::make_unique<asio::io_context>(hint));
+    s.contexts.push_back(
+        std::make_unique<asio::io_context>(shared_context ? static_cast<int>(threads) : 1));
     s.guards.push_back(asio::make_work_guard(*s.contexts.back()));
     if (o.client_watch_delay.count() > 0) {
       s.sweeps.push_back(

@@ -537,6 +537,29 @@ TEST_P(HttpServerThreads, ServesConcurrentKeepAliveClients) {
   EXPECT_TRUE(server.shutdown(2s));
 }
 
+// The cap counts the connections of every thread, and each thread's sockets are refused alike.
+TEST_P(HttpServerThreads, RefusesOverTheCapFromEveryThread) {
+  HandlerState st;
+  ServerOptions o;
+  o.threads = 3;
+  o.thread_model = GetParam();
+  o.max_connections = 1;
+  Server server(o, testing::make_test_handler(st));
+  ASSERT_TRUE(server.start().ok());
+  RawClient held(server.port());
+  held.send("GET /hello HTTP/1.1\r\n\r\n");
+  held.recv_count("hello", 1);
+  for (int i = 0; i < 6; ++i) {  // round-robin placement: each context refuses some
+    RawClient c(server.port());
+    c.send("GET /hello HTTP/1.1\r\n\r\n");
+    EXPECT_TRUE(c.wait_closed());
+    EXPECT_NE(c.received().find("HTTP/1.1 503"), std::string::npos) << c.received();
+  }
+  held.send("GET /hello HTTP/1.1\r\n\r\n");
+  held.recv_count("hello", 2);
+  EXPECT_TRUE(server.shutdown(2s));
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, HttpServerThreads,
                          ::testing::Values(ThreadModel::kContextPerThread,
                                            ThreadModel::kSharedContext));
