@@ -19,6 +19,10 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${debug_flags[@]}" -DSPAROUTER_SANITIZE=thread \
   -DSPAROUTER_BUILD_EXAMPLES=OFF
-cmake --build build-tsan -j "$jobs" --target sparouter_unit_router sparouter_unit_select
+cmake --build build-tsan -j "$jobs" --target sparouter_unit_router sparouter_unit_select \
+  sparouter_unit_http
 TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/sparouter_unit_router --gtest_filter='*Concurren*'
 TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/sparouter_unit_select --gtest_filter='*Concurren*'
+# The server on several threads: connections placed on each thread's context by the acceptor's.
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/sparouter_unit_http \
+  --gtest_filter='*HttpServerThreads*:*ManyThreads*'
