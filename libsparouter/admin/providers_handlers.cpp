@@ -9,6 +9,7 @@
 #include "crypto/secret_string.hpp"
 #include "model/json_read.hpp"
 #include "model/names.hpp"
+#include "store/edits.hpp"
 
 namespace sparouter::admin {
 namespace {
@@ -142,13 +143,8 @@ Reply delete_provider(Context& ctx, const Call& call) {
   // API.md: the 409 lists the deployments that use the provider.
   auto state = ctx.store.state();
   if (!state.ok()) return error_reply(s.error());
-  std::vector<const Deployment*> users;
-  for (const auto& g : state.value()->config.groups) {
-    for (const auto& d : g.deployments) {
-      if (d.provider_id == call.params[0]) users.push_back(&d);
-    }
-  }
-  return deployments_conflict_reply(s.error(), users);
+  return deployments_conflict_reply(
+      s.error(), store::provider_deployments(state.value()->config, call.params[0]));
 }
 
 Reply list_provider_models(Context& ctx, const Call& call) {

@@ -50,6 +50,8 @@ Result<Deployment> update_deployment(RouterConfig& c, std::string_view id,
                                      const DeploymentPatch& in);
 Status delete_deployment(RouterConfig& c, std::string_view id);
 
+// The deployments that use provider `id`, in configuration order (references.cpp).
+std::vector<const Deployment*> provider_deployments(const RouterConfig& c, std::string_view id);
 // Who names a provider or a group (references.cpp): "deployment \"d1\"", "rule \"r2\"", ...
 std::vector<std::string> provider_references(const RouterConfig& c, std::string_view id);
 std::vector<std::string> group_references(const RouterConfig& c, std::string_view name);

@@ -21,12 +21,20 @@ Group* find_group(RouterConfig& c, std::string_view name) {
   return nullptr;
 }
 
-std::vector<std::string> provider_references(const RouterConfig& c, std::string_view id) {
-  std::vector<std::string> refs;
+std::vector<const Deployment*> provider_deployments(const RouterConfig& c, std::string_view id) {
+  std::vector<const Deployment*> out;
   for (const auto& g : c.groups) {
     for (const auto& d : g.deployments) {
-      if (d.provider_id == id) refs.push_back("deployment " + quoted(d.id));
+      if (d.provider_id == id) out.push_back(&d);
     }
+  }
+  return out;
+}
+
+std::vector<std::string> provider_references(const RouterConfig& c, std::string_view id) {
+  std::vector<std::string> refs;
+  for (const Deployment* d : provider_deployments(c, id)) {
+    refs.push_back("deployment " + quoted(d->id));
   }
   return refs;
 }
